@@ -1,0 +1,47 @@
+# Fresh machine: `make run` or `make test` installs everything first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MATURITY_HOME ?= $(CURDIR)/.state
+export HF_HUB_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test lint typecheck eval calibrate bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/maturity ask
+
+test: install
+	$(BIN)/ruff check assistant evals tests ui
+	$(BIN)/mypy assistant
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check assistant evals tests ui
+	$(BIN)/ruff format --check assistant evals tests ui
+
+typecheck: install
+	$(BIN)/mypy assistant
+
+# Knowledge bases for the dev question sets: the seeds and the external corpus.
+EVAL_DIR := $(MATURITY_HOME)/eval
+eval: install
+	$(BIN)/python -m evals.dev_sets --out $(EVAL_DIR)
+
+calibrate: install
+	$(BIN)/python -m evals.calibrate
+
+bench: install
+	$(BIN)/python -m evals.bench
+
+clean:
+	rm -rf $(VENV) .state .pytest_cache .mypy_cache .ruff_cache

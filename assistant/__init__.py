@@ -1,0 +1,1 @@
+"""MLOps maturity assessment assistant."""

@@ -1,0 +1,230 @@
+"""The ``maturity`` command line: a thin layer over the library.
+
+Every command turns a ``MaturityError`` into one line on stderr and a non-zero exit; nothing
+prints a traceback unless MATURITY_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assistant.errors import MaturityError
+from assistant.settings import get_settings
+
+app = typer.Typer(
+    name="maturity",
+    help="MLOps maturity assessment assistant: knowledge base, interviews, assessments, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+KbOption = Annotated[
+    Path | None, typer.Option("--kb", help="Knowledge-base directory (default: the built-in one).")
+]
+
+
+def handle_errors(func: F) -> F:
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MaturityError as exc:
+            err.print(f"error: {escape(str(exc))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        except typer.Exit:
+            raise
+        except Exception as exc:
+            if get_settings().debug:
+                raise
+            err.print(
+                f"error: unexpected {type(exc).__name__}: {escape(str(exc))[:300]} "
+                "(rerun with MATURITY_DEBUG=1 for the traceback, and please report it)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int, str], None]]:
+    """A progress bar on stderr (only on a terminal, or for long runs), as a callback."""
+    if not enabled or not err.is_terminal:
+        yield lambda done, total, name: None
+        return
+    with Progress(
+        TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        TimeElapsedColumn(), console=err, transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done - 1, total=total, description=escape(name[:40]))
+
+        yield update
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (md, txt, pdf, docx, html).")],
+    kb: KbOption = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove documents whose files are gone.")] = False,
+) -> None:
+    """Index documents into a knowledge base (idempotent: unchanged files are skipped)."""
+    from assistant.knowledge import open_service
+
+    settings = get_settings()
+    service = open_service(settings, kb, create=True)
+    with progress_bar("ingesting") as update:
+        report = service.ingest(paths, prune=prune, progress=update)
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            err.print(f"skipped {escape(outcome.message)}", highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        err.print(f"warning: {escape(warning)}", highlight=False, soft_wrap=True)
+    out.print(f"{report.summary()} -> {service.kb.directory}", highlight=False, soft_wrap=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question; omit for an interactive prompt.")] = None,
+    kb: KbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (CASE-FORMAT).")] = False,
+) -> None:
+    """Answer a question from the knowledge base, with citations."""
+    from assistant.knowledge import open_service
+
+    service = open_service(get_settings(), kb)
+    if question is not None:
+        _print_answer(service.ask(question), as_json)
+        return
+    _interactive(service, as_json)
+
+
+def _interactive(service: Any, as_json: bool) -> None:
+    if not as_json:
+        out.print("Ask about MLOps maturity, the Wardley analyses or the recommendations. Empty line or Ctrl-D quits.")
+    while True:
+        try:
+            line = input("? " if sys.stdin.isatty() else "")
+        except EOFError:
+            break
+        if not line.strip() or line.strip().lower() in {"quit", "exit", ":q"}:
+            break
+        try:
+            _print_answer(service.ask(line), as_json)
+        except MaturityError as exc:  # one bad question must not end the session
+            err.print(f"error: {escape(str(exc))}", highlight=False)
+
+
+def _print_answer(answer: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps(answer.as_dict(), ensure_ascii=False)) if sys.stdout.isatty() else print(
+            json.dumps(answer.as_dict(), ensure_ascii=False)
+        )
+        return
+    out.print(escape(answer.answer), highlight=False)
+    for number, citation in enumerate(answer.citations, start=1):
+        out.print(f"  [{number}] {escape(citation.title)} ({escape(citation.source)})", highlight=False, style="dim")
+
+
+@app.command(name="eval")
+@handle_errors
+def evaluate(
+    paths: Annotated[list[Path], typer.Argument(help="Case files or folders of them.")],
+    kb: KbOption = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+) -> None:
+    """Run evaluation cases and print a summary; exits 0 whenever it ran, whatever the scores."""
+    from assistant.evaluation.cases import load_cases
+    from assistant.evaluation.runner import run_cases
+    from assistant.knowledge import open_service
+
+    cases = load_cases(paths)  # validate every file before spending time on any
+    if json_file is not None:
+        _check_writable(json_file)
+    service = open_service(get_settings(), kb)
+    with progress_bar("evaluating") as update:
+        report = run_cases(service, cases, progress=update)
+    _print_summary(report)
+    if json_file is not None:
+        _write_atomic(json_file, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        out.print(f"report written to {json_file}", highlight=False)
+
+
+def _print_summary(report: dict[str, Any]) -> None:
+    summary = report["summary"]
+    failed = [c for c in report["cases"] if not c["passed"] and not c.get("skipped")]
+    for case in failed[:30]:
+        detail = ""
+        if case["kind"] == "question":
+            detail = f"answerable={case['answerable']} missing={case['facts_missing']} sources={case['sources']}"
+        out.print(f"FAIL {escape(case['id'])} {escape(detail)}", highlight=False, soft_wrap=True)
+    table = Table(title="evaluation summary")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+
+    def fmt(value: Any) -> str:
+        return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+    table.add_row("cases", str(summary["cases"]))
+    table.add_row("passed", str(summary["passed"]))
+    if summary.get("skipped"):
+        table.add_row("skipped", str(summary["skipped"]))
+    for key, value in summary["questions"].items():
+        table.add_row(f"questions.{key}", fmt(value))
+    table.add_row("wall time (s)", fmt(summary["wall_time_s"]))
+    out.print(table)
+
+
+def _check_writable(path: Path) -> None:
+    parent = path.expanduser().resolve().parent
+    if not parent.is_dir():
+        raise MaturityError(f"cannot write {path}: folder {parent} does not exist")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    import os
+    import tempfile
+
+    path = path.expanduser()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise MaturityError(f"cannot write {path} ({exc.strerror or exc})") from exc
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

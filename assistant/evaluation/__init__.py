@@ -1,0 +1,1 @@
+"""Batch evaluation against reference cases (shared/docs/CASE-FORMAT.md)."""

