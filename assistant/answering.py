@@ -23,7 +23,9 @@ MAX_QUESTION_CHARS = 2000
 NOT_COVERED = "The knowledge base does not cover this question."
 TOP_PASSAGES = 5
 ANSWER_PASSAGES = 3
-MAX_SENTENCES = 4
+MAX_SENTENCES = 5
+PASSAGE_PRIOR = 0.3  # score bonus of the top passage's sentences, decaying as 1/rank
+RUNNER_UP_SHARE = 0.5  # sentences scoring below this share of the best are left out
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,9 @@ def answer_question(
     if not passages or not thresholds.answerable(dense_best, coverage):
         return Answer(question, False, NOT_COVERED, [], signals)
     chosen = select_sentences(question, passages[:ANSWER_PASSAGES], index.document_frequency, len(index.chunks))
+    if asks_for_quantity(question) and not any(_has_quantity(c.text) for c in chosen):
+        # "How many data scientists...?" answered without a single number is no answer.
+        return Answer(question, False, NOT_COVERED, [], {**signals, "quantity_missing": 1.0})
     citations: list[Citation] = []
     numbers: dict[int, int] = {}
     parts: list[str] = []
@@ -117,7 +122,7 @@ def select_sentences(
     candidates: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         heading_terms = set(terms(passage.section + " " + passage.title))
-        prior = 0.15 / (rank + 1)
+        prior = PASSAGE_PRIOR / (rank + 1)
         for position, sentence in enumerate(_units(passage.text)):
             sentence_terms = set(terms(sentence))
             own = sum(w for t, w in weights.items() if t in sentence_terms)
@@ -131,7 +136,7 @@ def select_sentences(
     chosen: list[_Candidate] = []
     seen: list[set[str]] = []
     for candidate in candidates:
-        if len(chosen) >= MAX_SENTENCES or candidate.score < 0.6 * best:
+        if len(chosen) >= MAX_SENTENCES or candidate.score < RUNNER_UP_SHARE * best:
             break
         term_set = set(terms(candidate.text, keep_stopwords=True))
         if any(_jaccard(term_set, other) > 0.6 for other in seen):
@@ -140,6 +145,28 @@ def select_sentences(
         seen.append(term_set)
     # Read in document order: a passage's sentences in their original sequence.
     return sorted(chosen, key=lambda c: (c.passage, c.position))
+
+
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|long|often|large|big)|what (year|date|percentage|share|number|amount)|when (was|were|did)|"
+    r"in (what|which) year)\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|"
+    r"million|billion|twice|weekly|monthly|daily|"
+    r"yearly|annual|quarterly)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    """Questions whose answer must be a number, an amount or a date."""
+    return bool(_QUANTITY_QUESTION.search(question))
+
+
+def _has_quantity(sentence: str) -> bool:
+    return bool(_QUANTITY.search(sentence))
 
 
 def _units(text: str) -> list[str]:

@@ -12,7 +12,9 @@ STOPWORDS = frozenset(
     no nor not of off on once only or other our ours out over own same she should so some such than
     that the their theirs them then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours also may
-    might must shall us s t according tell describe explain give list say says said does did""".split()
+    might must shall us s t according tell describe explain give list say says said does did many
+    much use used using make makes made like get gets got kind kinds way ways thing things one ones
+    main key would could should exactly currently current today name named""".split()
 )
 
 _TERM = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
@@ -48,6 +50,8 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])")
+# Abbreviations whose full stop does not end a sentence ("Open-Source vs. Proprietary").
+_ABBREVIATION = re.compile(r"\b(vs|e\.g|i\.e|etc|cf|approx|incl|no|fig|dr|mr|mrs|ms|inc|ltd|co)\.$", re.IGNORECASE)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -57,7 +61,13 @@ def split_sentences(text: str) -> list[str]:
         block = " ".join(block.split())
         if not block:
             continue
-        for sentence in _SENTENCE_END.split(block):
+        pieces: list[str] = []
+        for piece in _SENTENCE_END.split(block):
+            if pieces and _ABBREVIATION.search(pieces[-1]):
+                pieces[-1] = f"{pieces[-1]} {piece}"
+            else:
+                pieces.append(piece)
+        for sentence in pieces:
             cleaned = sentence.strip().lstrip("-*• ").strip()
             cleaned = cleaned.replace("**", "")
             if len(cleaned) >= 2:
