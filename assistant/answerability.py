@@ -13,6 +13,7 @@ are stored as data in ``knowledge/calibration/answerability.json``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -69,18 +70,20 @@ def calibrate(samples: Sequence[Sample]) -> tuple[Thresholds, float]:
         return Thresholds(), 0.0
     dense_values = _midpoints([s.dense for s in samples])
     coverage_values = _midpoints([s.coverage for s in samples])
-    best: tuple[float, float, Thresholds] | None = None
+    best: tuple[tuple[float, float, float], Thresholds] | None = None
     for d in dense_values:
         for c in coverage_values:
             candidate = Thresholds(dense=round(d, 4), coverage=round(c, 4))
             score = balanced_accuracy(samples, candidate)
             margins = [m for m in (_margin(s, candidate) for s in samples) if m >= 0]
-            margin = min(margins, default=0.0)
-            key = (score, margin)
-            if best is None or key > (best[0], best[1]):
-                best = (score, margin, candidate)
+            # Secondary tie-break: keep the dense threshold in the middle of its gap too, so it
+            # still guards when coverage alone happens to separate the dev set.
+            dense_gap = min((abs(s.dense - candidate.dense) for s in samples), default=0.0)
+            key = (score, min(margins, default=0.0), dense_gap)
+            if best is None or key > best[0]:
+                best = (key, candidate)
     assert best is not None
-    return best[2], best[0]
+    return best[1], best[0][0]
 
 
 def balanced_accuracy(samples: Sequence[Sample], thresholds: Thresholds) -> float:
@@ -96,8 +99,8 @@ def balanced_accuracy(samples: Sequence[Sample], thresholds: Thresholds) -> floa
 
 def _midpoints(values: list[float]) -> list[float]:
     ordered = sorted(set(values))
-    mids = [(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)]
-    return [ordered[0] - 1e-6, *mids, ordered[-1] + 1e-6] if ordered else [0.0]
+    mids = [(a + b) / 2 for a, b in itertools.pairwise(ordered)]
+    return [ordered[0] - 1e-3, *mids, ordered[-1] + 1e-3] if ordered else [0.0]
 
 
 def _margin(sample: Sample, thresholds: Thresholds) -> float:

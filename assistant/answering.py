@@ -60,11 +60,9 @@ class Answer:
 def validate_question(question: str) -> str:
     cleaned = " ".join(question.split())
     if not cleaned:
-        raise InputError("the question is empty; ask something, e.g. maturity ask \"What is level 3?\"")
+        raise InputError('the question is empty; ask something, e.g. maturity ask "What is level 3?"')
     if len(cleaned) > MAX_QUESTION_CHARS:
-        raise InputError(
-            f"the question is {len(cleaned):,} characters long; ask in at most {MAX_QUESTION_CHARS:,}"
-        )
+        raise InputError(f"the question is {len(cleaned):,} characters long; ask in at most {MAX_QUESTION_CHARS:,}")
     return cleaned
 
 

@@ -77,8 +77,11 @@ def chunk_document(
         section = " > ".join(path_parts)
         header = context_header(document.title, section)
         header_tokens = count_tokens(header)
-        if header_tokens > max_tokens // 2:  # absurdly long headings: keep the body's room
-            header = context_header(document.title[:80], section[-120:])
+        # Absurdly long headings must not eat the body's room: shorten, then drop the section.
+        for title_chars, section_chars in ((80, 120), (40, 40), (40, 0), (20, 0)):
+            if header_tokens <= max_tokens // 2:
+                break
+            header = context_header(document.title[:title_chars], section[-section_chars:] if section_chars else "")
             header_tokens = count_tokens(header)
         budget = max(16, max_tokens - header_tokens)
         splitter = RecursiveCharacterTextSplitter(
@@ -102,18 +105,14 @@ def _enforce_limit(text: str, count_tokens: TokenCounter, budget: int) -> list[s
     words = text.split(" ")
     if len(words) == 1:  # one enormous "word": cut by characters
         half = max(1, len(text) // 2)
-        return _enforce_limit(text[:half], count_tokens, budget) + _enforce_limit(
-            text[half:], count_tokens, budget
-        )
+        return _enforce_limit(text[:half], count_tokens, budget) + _enforce_limit(text[half:], count_tokens, budget)
     half = len(words) // 2
     return _enforce_limit(" ".join(words[:half]), count_tokens, budget) + _enforce_limit(
         " ".join(words[half:]), count_tokens, budget
     )
 
 
-def _make_chunk(
-    document: SourceDocument, section: str, header: str, text: str, index: int, source_path: str
-) -> Chunk:
+def _make_chunk(document: SourceDocument, section: str, header: str, text: str, index: int, source_path: str) -> Chunk:
     body_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
     path_hash = hashlib.sha256(source_path.encode("utf-8")).hexdigest()[:12]
     return Chunk(

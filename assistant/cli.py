@@ -35,9 +35,7 @@ err = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-KbOption = Annotated[
-    Path | None, typer.Option("--kb", help="Knowledge-base directory (default: the built-in one).")
-]
+KbOption = Annotated[Path | None, typer.Option("--kb", help="Knowledge-base directory (default: the built-in one).")]
 
 
 def handle_errors(func: F) -> F:
@@ -74,8 +72,13 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
         yield lambda done, total, name: None
         return
     with Progress(
-        TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        TimeElapsedColumn(), console=err, transient=True,
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
 

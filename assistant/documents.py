@@ -43,8 +43,7 @@ def load_document(path: Path) -> SourceDocument:
     name = path.name
     if not is_supported(path):
         raise DocumentError(
-            f"{name}: unsupported file type {path.suffix or '(none)'!r}; "
-            f"supported: {', '.join(SUPPORTED_SUFFIXES)}"
+            f"{name}: unsupported file type {path.suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
     try:
         size = path.stat().st_size
@@ -71,8 +70,10 @@ def load_document(path: Path) -> SourceDocument:
     else:
         decoded = _decode(raw, name, warnings)
         meta, decoded = split_front_matter(decoded, name)
-        text = decoded if suffix in (".md", ".markdown") or _has_markdown_headings(decoded) else (
-            mark_plain_text_headings(decoded)
+        text = (
+            decoded
+            if suffix in (".md", ".markdown") or _has_markdown_headings(decoded)
+            else (mark_plain_text_headings(decoded))
         )
     text = _normalise_whitespace(text)
     if not text.strip():
@@ -170,8 +171,16 @@ def mark_plain_text_headings(text: str) -> str:
 
 
 _SUBORDINATE_HEADINGS = {
-    "recommendations", "recommendation", "findings", "summary", "key findings", "next steps",
-    "current state", "risks", "examples", "notes",
+    "recommendations",
+    "recommendation",
+    "findings",
+    "summary",
+    "key findings",
+    "next steps",
+    "current state",
+    "risks",
+    "examples",
+    "notes",
 }
 
 

@@ -40,7 +40,7 @@ class Embedder(Embeddings):
         self.batch_size = batch_size
         self._lock = threading.Lock()  # torch inference from several UI threads at once is slower
         # Two of the model's positions go to the [CLS] and [SEP] special tokens.
-        self.max_tokens = int(model.max_seq_length) - 2
+        self.max_tokens = int(model.max_seq_length or 256) - 2
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text`` (without special tokens)."""
@@ -81,7 +81,7 @@ def load_embedder(name_or_path: str) -> Embedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         model: Any = SentenceTransformer(name_or_path, device="cpu")
     except Exception as exc:  # any loader failure becomes one actionable line
         raise MaturityError(

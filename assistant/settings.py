@@ -41,14 +41,10 @@ class Settings(BaseSettings):
         default_factory=bundled_embedding_model,
         description="sentence-transformers model name or path.",
     )
-    chroma_url: str | None = Field(
-        default=None, description="Chroma server URL; unset means the embedded store."
-    )
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; unset means the embedded store.")
     llm: str = Field(default="rules", description="Engine: 'rules' (embedded, no LLM).")
     debug: bool = Field(default=False, description="Show tracebacks of unexpected errors.")
-    knowledge_dir: Path = Field(
-        default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents."
-    )
+    knowledge_dir: Path = Field(default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents.")
 
     @property
     def builtin_kb_dir(self) -> Path:

@@ -65,9 +65,7 @@ def connect(directory: Path, chroma_url: str | None) -> Any:
         return chromadb.PersistentClient(path=str(directory / "chroma"), settings=_chroma_settings())
     parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
     if not parsed.hostname:
-        raise StoreUnavailableError(
-            f"MATURITY_CHROMA_URL={chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000"
-        )
+        raise StoreUnavailableError(f"MATURITY_CHROMA_URL={chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000")
     port = parsed.port or (443 if parsed.scheme == "https" else 8000)
     try:
         client = chromadb.HttpClient(
@@ -100,9 +98,7 @@ class KnowledgeBase:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(
-        cls, directory: Path, embedding_model: str, chroma_url: str | None, create: bool = False
-    ) -> KnowledgeBase:
+    def open(cls, directory: Path, embedding_model: str, chroma_url: str | None, create: bool = False) -> KnowledgeBase:
         """Open the knowledge base in ``directory``; with ``create``, make a new one if needed."""
         directory = directory.expanduser().resolve()
         manifest_path = directory / MANIFEST
@@ -117,8 +113,7 @@ class KnowledgeBase:
         elif not create:
             if not directory.exists():
                 raise KnowledgeBaseError(
-                    f"no knowledge base at {directory}; create one with "
-                    f"`maturity ingest FILES... --kb {directory}`"
+                    f"no knowledge base at {directory}; create one with `maturity ingest FILES... --kb {directory}`"
                 )
             raise KnowledgeBaseError(
                 f"{directory} is not a knowledge base (it has no {MANIFEST}); create one with "
@@ -167,7 +162,9 @@ class KnowledgeBase:
         return str(self.manifest.get("updated", 0))
 
     # -- writing -------------------------------------------------------------------------------
-    def replace_file(self, source_path: str, chunks: list[Chunk], vectors: list[list[float]], record: dict[str, Any]) -> None:
+    def replace_file(
+        self, source_path: str, chunks: list[Chunk], vectors: list[list[float]], record: dict[str, Any]
+    ) -> None:
         """Make ``chunks`` the only chunks of ``source_path`` (see the module docstring on order)."""
         if source_path in self.files:
             del self.files[source_path]
@@ -261,7 +258,11 @@ def iter_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and is_supported(child) and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                if (
+                    child.is_file()
+                    and is_supported(child)
+                    and not any(p.startswith(".") for p in child.relative_to(path).parts)
+                ):
                     out.append(child)
         else:
             out.append(path)

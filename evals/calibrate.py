@@ -38,8 +38,10 @@ def main() -> None:
         "note": "written by `make calibrate` (python -m evals.calibrate); do not edit by hand",
     }
     path = save_thresholds(calibration_dir(settings), thresholds, details)
-    print(f"thresholds dense>={thresholds.dense} coverage>={thresholds.coverage}: "
-          f"balanced accuracy {balanced_accuracy(samples, thresholds):.3f} on {len(samples)} questions -> {path}")
+    print(
+        f"thresholds dense>={thresholds.dense} coverage>={thresholds.coverage}: "
+        f"balanced accuracy {balanced_accuracy(samples, thresholds):.3f} on {len(samples)} questions -> {path}"
+    )
     for s in sorted(samples, key=lambda s: (s.answerable, s.dense)):
         if thresholds.answerable(s.dense, s.coverage) != s.answerable:
             print(f"  misclassified: answerable={s.answerable} dense={s.dense} coverage={s.coverage}")

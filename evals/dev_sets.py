@@ -61,8 +61,10 @@ def main() -> None:
         )
         for case in report["cases"]:
             if not case["passed"]:
-                print(f"   FAIL {case['id']}: answerable={case['answerable']} signals={case['signals']} "
-                      f"missing={case['facts_missing']} sources={case['sources']}")
+                print(
+                    f"   FAIL {case['id']}: answerable={case['answerable']} signals={case['signals']} "
+                    f"missing={case['facts_missing']} sources={case['sources']}"
+                )
 
 
 if __name__ == "__main__":

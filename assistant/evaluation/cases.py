@@ -114,7 +114,7 @@ def discover_cases(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file()))
         elif path.is_file():
             found.append(path)
         else:
@@ -125,11 +125,13 @@ def discover_cases(paths: list[Path]) -> list[Path]:
 
 
 def load_cases(paths: list[Path]) -> list[Case]:
-    cases = [load_case(p) for p in discover_cases(paths)]
-    seen: dict[str, int] = {}
-    for case in cases:
-        seen[case.id] = seen.get(case.id, 0) + 1
-    duplicates = sorted(i for i, n in seen.items() if n > 1)
-    if duplicates:
-        raise CaseFormatError(f"duplicate case id(s): {', '.join(duplicates[:5])}; ids must be unique")
+    files = discover_cases(paths)
+    cases = [load_case(p) for p in files]
+    first_seen: dict[str, Path] = {}
+    for path, case in zip(files, cases, strict=True):
+        if case.id in first_seen:
+            raise CaseFormatError(
+                f"{path}: duplicate case id {case.id!r} (also in {first_seen[case.id]}); ids must be unique"
+            )
+        first_seen[case.id] = path
     return cases

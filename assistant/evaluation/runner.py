@@ -39,9 +39,7 @@ def run_question_case(service: KnowledgeService, case: QuestionCase) -> dict[str
     }
 
 
-def run_cases(
-    service: KnowledgeService, cases: list[Case], progress: CaseProgress | None = None
-) -> dict[str, Any]:
+def run_cases(service: KnowledgeService, cases: list[Case], progress: CaseProgress | None = None) -> dict[str, Any]:
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
     for number, case in enumerate(cases, start=1):
