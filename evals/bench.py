@@ -1,0 +1,126 @@
+"""Benchmarks (`make bench`): ingestion throughput, retrieval quality, ask latency, cold start.
+
+Every figure that depends on this machine's speed is a ratio against a baseline measured in the
+same run, or a percentile over many repetitions; absolute times on a 2-core machine are noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.chunking import chunk_document
+from assistant.documents import load_document
+from assistant.embeddings import load_embedder
+from assistant.ingest import ingest_paths
+from assistant.settings import REPOSITORY_ROOT, get_settings
+from assistant.store import KnowledgeBase, iter_paths
+from evals.dev_sets import load_sets, question_cases, service_for
+from evals.retrieval_quality import case_queries, evaluate, seed_fact_queries
+
+CORPUS = [
+    REPOSITORY_ROOT / "knowledge",
+    REPOSITORY_ROOT.parent / "shared" / "seeds",
+    REPOSITORY_ROOT.parent / "shared" / "corpus" / "external",
+]
+
+
+def ingestion(repeats: int = 3) -> dict[str, Any]:
+    """Our whole ingest (load, chunk, embed, store) against raw encode of the same chunks."""
+    embedder = load_embedder(get_settings().embedding_model)
+    files = iter_paths([p for p in CORPUS if p.exists()])
+    texts = [
+        c.embed_text
+        for f in files
+        for c in chunk_document(load_document(f), embedder.count_tokens, embedder.max_tokens)
+    ]
+    embedder.model.encode(texts[:64])  # warm-up
+    raw, ours = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        embedder.model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
+        raw.append(time.perf_counter() - started)
+        with tempfile.TemporaryDirectory() as tmp:
+            kb = KnowledgeBase.open(Path(tmp) / "kb", embedder.name, None, create=True)
+            started = time.perf_counter()
+            report = ingest_paths(kb, embedder, files)
+            ours.append(time.perf_counter() - started)
+            assert report.chunks_written == len(texts), (report.chunks_written, len(texts))
+    return {
+        "files": len(files),
+        "chunks": len(texts),
+        "raw_encode_s": round(min(raw), 3),
+        "ingest_s": round(min(ours), 3),
+        "throughput_ratio": round(min(raw) / min(ours), 3),
+    }
+
+
+def retrieval_quality() -> dict[str, Any]:
+    settings = get_settings()
+    out: dict[str, Any] = {}
+    for name, spec in load_sets().items():
+        service = service_for(name, spec, settings, settings.home / "eval")
+        queries = case_queries(question_cases(spec)) + (seed_fact_queries() if name == "builtin" else [])
+        out[name] = {mode: evaluate(service, queries, mode) for mode in ("hybrid", "bm25", "dense")}
+    return out
+
+
+def ask_latency(rounds: int = 3) -> dict[str, Any]:
+    settings = get_settings()
+    spec = load_sets()["builtin"]
+    service = service_for("builtin", spec, settings, settings.home / "eval")
+    questions = [c.question for c in question_cases(spec)]
+    for q in questions:  # warm-up: model, index and caches loaded
+        service.ask(q)
+    samples = []
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            service.ask(q)
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "questions": len(samples),
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1),
+    }
+
+
+def cold_start(repeats: int = 3) -> dict[str, Any]:
+    maturity = str(Path(sys.executable).parent / "maturity")
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(
+            [maturity, "ask", "--json", "What is level 3 called?"],
+            check=True,
+            capture_output=True,
+            env=os.environ.copy(),
+        )
+        times.append(time.perf_counter() - started)
+    return {"runs": repeats, "median_s": round(statistics.median(times), 2), "min_s": round(min(times), 2)}
+
+
+def main() -> None:
+    results = {
+        "ingestion": ingestion(),
+        "retrieval": retrieval_quality(),
+        "ask_latency_warm": ask_latency(),
+        "ask_cold_start": cold_start(),
+    }
+    text = json.dumps(results, indent=2)
+    print(text)
+    out = get_settings().home / "bench.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
