@@ -81,7 +81,9 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path)
     assert "6 unchanged" in result.stdout
     get_settings.cache_clear()
     result = runner.invoke(
-        app, ["ask", "Which automation tools does the report suggest for deployment?", "--kb", str(kb), "--json"], env=env
+        app,
+        ["ask", "Which automation tools does the report suggest for deployment?", "--kb", str(kb), "--json"],
+        env=env,
     )
     get_settings.cache_clear()
     assert result.exit_code == 0, result.output
