@@ -53,11 +53,16 @@ def term_coverage(question: str, passages: Iterable[str], document_frequency: di
     for term in question_terms:
         # Terms never seen in the knowledge base get the highest weight: they are what the
         # question is about, and nothing here talks about them.
-        weight = math.log(1 + (documents + 1) / (document_frequency.get(term, 0) + 0.5))
+        weight = rarity(term, document_frequency, documents)
         total += weight
         if term in found:
             covered += weight
     return covered / total if total else 0.0
+
+
+def rarity(term: str, document_frequency: dict[str, int], documents: int) -> float:
+    """IDF weight of ``term``: rare terms say what a question is about; unseen ones the most."""
+    return math.log(1 + (documents + 1) / (document_frequency.get(term, 0) + 0.5))
 
 
 def calibrate(samples: Sequence[Sample]) -> tuple[Thresholds, float]:

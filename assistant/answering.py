@@ -10,11 +10,10 @@ cover the question the answer says so, and no sentence is offered as if it answe
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
-from assistant.answerability import Thresholds, term_coverage
+from assistant.answerability import Thresholds, rarity, term_coverage
 from assistant.errors import InputError
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.text import split_sentences, terms
@@ -115,7 +114,7 @@ def select_sentences(
     question: str, passages: list[Passage], document_frequency: dict[str, int], documents: int
 ) -> list[_Candidate]:
     """The best sentences for ``question``: the top one, then close runners-up, no near-repeats."""
-    weights = {t: math.log(1 + (documents + 1) / (document_frequency.get(t, 0) + 0.5)) for t in set(terms(question))}
+    weights = {t: rarity(t, document_frequency, documents) for t in set(terms(question))}
     total = sum(weights.values()) or 1.0
     candidates: list[_Candidate] = []
     for rank, passage in enumerate(passages):
