@@ -45,10 +45,21 @@ class Settings(BaseSettings):
     llm: str = Field(default="rules", description="Engine: 'rules' (embedded, no LLM).")
     debug: bool = Field(default=False, description="Show tracebacks of unexpected errors.")
     knowledge_dir: Path = Field(default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL for sessions and assessments; unset means SQLite in the state directory.",
+    )
+    framework: Path = Field(
+        default=REPOSITORY_ROOT / "knowledge" / "framework.yaml", description="Maturity framework file."
+    )
 
     @property
     def builtin_kb_dir(self) -> Path:
         return self.home / "kb" / "builtin"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'maturity.db'}"
 
 
 @lru_cache(maxsize=1)
