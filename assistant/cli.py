@@ -36,6 +36,10 @@ err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 KbOption = Annotated[Path | None, typer.Option("--kb", help="Knowledge-base directory (default: the built-in one).")]
+FrameworkOption = Annotated[
+    Path | None, typer.Option("--framework", help="Maturity framework YAML (default: knowledge/framework.yaml).")
+]
+EngineOption = Annotated[str | None, typer.Option("--engine", help="Engine: 'embedded' (default).")]
 
 
 def handle_errors(func: F) -> F:
@@ -162,18 +166,23 @@ def evaluate(
     paths: Annotated[list[Path], typer.Argument(help="Case files or folders of them.")],
     kb: KbOption = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    framework: FrameworkOption = None,
+    engine: EngineOption = None,
 ) -> None:
     """Run evaluation cases and print a summary; exits 0 whenever it ran, whatever the scores."""
-    from assistant.evaluation.cases import load_cases
+    from assistant.engines import open_engine
+    from assistant.evaluation.cases import QuestionCase, load_cases
     from assistant.evaluation.runner import run_cases
     from assistant.knowledge import open_service
 
     cases = load_cases(paths)  # validate every file before spending time on any
     if json_file is not None:
         _check_writable(json_file)
-    service = open_service(get_settings(), kb)
+    settings = get_settings()
+    engine_ = open_engine(settings, framework, engine) if any(not isinstance(c, QuestionCase) for c in cases) else None
+    service = open_service(settings, kb) if any(isinstance(c, QuestionCase) for c in cases) else None
     with progress_bar("evaluating") as update:
-        report = run_cases(service, cases, progress=update)
+        report = run_cases(cases, knowledge=service, engine=engine_, progress=update)
     _print_summary(report)
     if json_file is not None:
         _write_atomic(json_file, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -187,6 +196,8 @@ def _print_summary(report: dict[str, Any]) -> None:
         detail = ""
         if case["kind"] == "question":
             detail = f"answerable={case['answerable']} missing={case['facts_missing']} sources={case['sources']}"
+        elif "predicted" in case:
+            detail = f"expected={case['expected']['levels']} predicted={case['predicted']['levels']}"
         out.print(f"FAIL {escape(case['id'])} {escape(detail)}", highlight=False, soft_wrap=True)
     table = Table(title="evaluation summary")
     table.add_column("metric")
@@ -199,10 +210,78 @@ def _print_summary(report: dict[str, Any]) -> None:
     table.add_row("passed", str(summary["passed"]))
     if summary.get("skipped"):
         table.add_row("skipped", str(summary["skipped"]))
-    for key, value in summary["questions"].items():
+    levels = summary.get("levels")
+    if levels:
+        for dimension, figures in levels["dimensions"].items():
+            table.add_row(
+                f"{dimension} exact / within one / MAE / QWK (n={figures['cases']})",
+                " / ".join(fmt(figures[k]) for k in ("exact", "within_one", "mae", "qwk")),
+            )
+        table.add_row("levels null accuracy", fmt(levels["null_accuracy"]))
+        table.add_row("overall level accuracy", fmt(levels["overall_accuracy"]))
+    if summary.get("personas"):
+        table.add_row("personas mean questions asked", fmt(summary["personas"]["mean_questions_asked"]))
+        table.add_row("personas statements elicited", fmt(summary["personas"]["statements_elicited_share"]))
+    for key, value in (summary.get("questions") or {}).items():
         table.add_row(f"questions.{key}", fmt(value))
     table.add_row("wall time (s)", fmt(summary["wall_time_s"]))
     out.print(table)
+
+
+@app.command()
+@handle_errors
+def schema() -> None:
+    """Print the JSON Schema of the assessment that `assess --json` produces."""
+    from assistant.assessment import Assessment
+
+    print(json.dumps(Assessment.model_json_schema(), indent=2))
+
+
+@app.command()
+@handle_errors
+def assess(
+    file: Annotated[
+        Path, typer.Argument(help="Transcript case (maturity-case/1) or a YAML list of question/answer turns.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the assessment as JSON.")] = False,
+    framework: FrameworkOption = None,
+    engine: EngineOption = None,
+) -> None:
+    """Assess a transcript: a level per dimension, each backed by the stakeholder's words."""
+    from assistant.assessment import Stakeholder
+    from assistant.engines import open_engine
+    from assistant.transcripts import load_transcript
+
+    transcript = load_transcript(file)
+    engine_ = open_engine(get_settings(), framework, engine)
+    result = engine_.assess(
+        transcript.turns,
+        organisation=transcript.organisation,
+        stakeholder=Stakeholder(name=transcript.stakeholder, role=transcript.role),
+    )
+    if as_json:
+        print(result.model_dump_json(indent=2))
+        return
+    _print_assessment(result)
+
+
+def _print_assessment(result: Any) -> None:
+    title = f"assessment: {result.organisation}" if result.organisation else "assessment"
+    table = Table(title=escape(title))
+    table.add_column("dimension")
+    table.add_column("level")
+    table.add_column("confidence", justify="right")
+    table.add_column("evidence")
+    for dimension in result.dimensions.values():
+        quote = f"turn {dimension.evidence[0].turn}: “{dimension.evidence[0].quote}”" if dimension.evidence else ""
+        table.add_row(
+            escape(dimension.name), escape(dimension.level_name), f"{dimension.confidence:.2f}", escape(quote)
+        )
+    out.print(table)
+    flag = " (incomplete)" if result.overall_incomplete else ""
+    out.print(f"overall: {escape(result.overall_name)}{flag}; {escape(result.overall_rule)}", highlight=False)
+    if result.instructions_ignored:
+        out.print(f"{result.instructions_ignored} instruction-like statement(s) ignored as evidence", style="dim")
 
 
 def _check_writable(path: Path) -> None:

@@ -36,3 +36,11 @@ class KnowledgeBaseError(MaturityError):
 
 class StoreUnavailableError(MaturityError):
     """The vector store cannot be reached."""
+
+
+class NotFoundError(InputError):
+    """An id (engagement, session) that the database does not hold."""
+
+
+class StorageError(MaturityError):
+    """The sessions database cannot be opened, read or written (locked, unwritable, full, unreachable)."""

@@ -6,9 +6,23 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assistant.evaluation.cases import Case, QuestionCase
-from assistant.evaluation.metrics import ratio
+from assistant.assessment import Stakeholder
+from assistant.engines import EmbeddedEngine
+from assistant.evaluation.cases import DIMENSIONS, Case, LevelExpectation, PersonaCase, QuestionCase, TranscriptCase
+from assistant.evaluation.metrics import (
+    exact_accuracy,
+    mean_absolute_error,
+    quadratic_weighted_kappa,
+    ratio,
+    within_one_accuracy,
+)
+from assistant.evaluation.simulator import SimulatedStakeholder
+from assistant.interview import Interview
 from assistant.knowledge import KnowledgeService
+from assistant.transcripts import answer_turns
+
+#: The simulator's question budget (CASE-FORMAT): an interview not ended by then is cut off.
+PERSONA_QUESTION_BUDGET = 20
 
 REPORT_FORMAT = "maturity-eval/1"
 CaseProgress = Callable[[int, int, str], None]
@@ -39,28 +53,142 @@ def run_question_case(service: KnowledgeService, case: QuestionCase) -> dict[str
     }
 
 
-def run_cases(service: KnowledgeService, cases: list[Case], progress: CaseProgress | None = None) -> dict[str, Any]:
+def _level_result(
+    case: TranscriptCase | PersonaCase, levels: dict[str, int | None], overall: int | None
+) -> dict[str, Any]:
+    expected: LevelExpectation = case.expected
+    tolerance = expected.tolerance
+    ok = all(_level_ok(levels.get(d), expected.levels.get(d), tolerance) for d in DIMENSIONS)
+    ok = ok and _level_ok(overall, expected.overall, tolerance)
+    return {
+        "id": case.id,
+        "kind": case.kind,
+        "passed": ok,
+        "expected": {"levels": dict(expected.levels), "overall": expected.overall},
+        "predicted": {"levels": {d: levels.get(d) for d in DIMENSIONS}, "overall": overall},
+    }
+
+
+def _level_ok(predicted: int | None, expected: int | None, tolerance: int) -> bool:
+    if predicted is None or expected is None:
+        return predicted is expected
+    return abs(predicted - expected) <= tolerance
+
+
+def run_transcript_case(engine: EmbeddedEngine, case: TranscriptCase) -> dict[str, Any]:
+    turns = answer_turns([(t.question, t.answer) for t in case.turns])
+    assessment = engine.assess(turns, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
+    result = _level_result(case, assessment.levels, assessment.overall)
+    result["instructions_ignored"] = assessment.instructions_ignored
+    return result
+
+
+def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any]:
+    simulator = SimulatedStakeholder(list(case.statements), engine.extractor.bank.encoder, case.behaviour)
+    interview = Interview(engine, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
+    reply = interview.opening()
+    transcript: list[dict[str, str]] = []
+    while not reply.done:
+        if reply.kind == "summary":
+            reply = interview.reply("Yes, that's right.")
+            continue
+        if reply.question is None or interview.questions_asked > PERSONA_QUESTION_BUDGET:
+            break
+        answer = simulator.answer(reply.question)
+        transcript.append({"question": reply.question, "answer": answer})
+        reply = interview.reply(answer)
+    assessment = interview.assessment()
+    result = _level_result(case, assessment.levels, assessment.overall)
+    result.update(
+        {
+            "questions_asked": interview.questions_asked,
+            "statements_elicited": simulator.elicited,
+            "statements_total": len(case.statements),
+            "transcript": transcript,
+        }
+    )
+    return result
+
+
+def run_cases(
+    cases: list[Case],
+    *,
+    knowledge: KnowledgeService | None = None,
+    engine: EmbeddedEngine | None = None,
+    progress: CaseProgress | None = None,
+) -> dict[str, Any]:
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
     for number, case in enumerate(cases, start=1):
         if progress:
             progress(number, len(cases), case.id)
         if isinstance(case, QuestionCase):
-            results.append(run_question_case(service, case))
+            if knowledge is None:
+                raise ValueError("question cases need a knowledge service")
+            results.append(run_question_case(knowledge, case))
         else:
-            results.append(
-                {
-                    "id": case.id,
-                    "kind": case.kind,
-                    "passed": False,
-                    "skipped": True,
-                    "reason": f"{case.kind} cases need the interview engine, not in this version",
-                    "expected": case.expected.model_dump(),
-                }
-            )
+            if engine is None:
+                raise ValueError(f"{case.kind} cases need an engine")
+            if isinstance(case, TranscriptCase):
+                results.append(run_transcript_case(engine, case))
+            else:
+                results.append(run_persona_case(engine, case))
     summary = summarise(results)
     summary["wall_time_s"] = round(time.perf_counter() - started, 3)
     return {"format": REPORT_FORMAT, "cases": results, "summary": summary}
+
+
+def summarise_levels(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-dimension agreement over the cases where the expected level is given (not null),
+    plus how often an expected null was reported null and overall-level accuracy."""
+    per_dimension: dict[str, Any] = {}
+    for dimension in DIMENSIONS:
+        pairs = [
+            (r["predicted"]["levels"][dimension], r["expected"]["levels"][dimension])
+            for r in results
+            if r["expected"]["levels"][dimension] is not None
+        ]
+        assessed = [(p, e) for p, e in pairs if p is not None]
+        nulls = [r for r in results if r["expected"]["levels"][dimension] is None]
+        per_dimension[dimension] = {
+            "cases": len(pairs),
+            # A dimension left unassessed where a level was expected counts as wrong.
+            "exact": ratio(sum(p == e for p, e in pairs), len(pairs)),
+            "within_one": ratio(sum(p is not None and abs(p - e) <= 1 for p, e in pairs), len(pairs)),
+            "mae": mean_absolute_error(assessed),
+            "qwk": quadratic_weighted_kappa(assessed),
+            "unassessed_when_expected": sum(p is None for p, _ in pairs),
+            "null_expected": len(nulls),
+            "null_correct": sum(r["predicted"]["levels"][dimension] is None for r in nulls),
+        }
+    all_pairs = [
+        (r["predicted"]["levels"][d], r["expected"]["levels"][d])
+        for r in results
+        for d in DIMENSIONS
+        if r["expected"]["levels"][d] is not None
+    ]
+    assessed_all = [(p, e) for p, e in all_pairs if p is not None]
+    overall_pairs = [(r["predicted"]["overall"], r["expected"]["overall"]) for r in results]
+    return {
+        "cases": len(results),
+        "dimensions": per_dimension,
+        "exact": ratio(sum(p == e for p, e in all_pairs), len(all_pairs)),
+        "within_one": ratio(sum(p is not None and abs(p - e) <= 1 for p, e in all_pairs), len(all_pairs)),
+        "mae": mean_absolute_error(assessed_all),
+        "qwk": quadratic_weighted_kappa(assessed_all),
+        "exact_accuracy_assessed": exact_accuracy(assessed_all),
+        "within_one_assessed": within_one_accuracy(assessed_all),
+        "null_accuracy": ratio(
+            sum(
+                r["predicted"]["levels"][d] is None
+                for r in results
+                for d in DIMENSIONS
+                if r["expected"]["levels"][d] is None
+            ),
+            sum(r["expected"]["levels"][d] is None for r in results for d in DIMENSIONS),
+        ),
+        "overall_accuracy": ratio(sum(p == e for p, e in overall_pairs), len(overall_pairs)),
+    }
 
 
 def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,12 +200,26 @@ def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     expected_facts = sum(len(r["expected"]["facts"]) for r in answerable)
     found_facts = sum(len(r["facts_found"]) for r in answerable)
     correct_flag = sum(r["answerable"] == r["expected"]["answerable"] for r in questions)
+    leveled = [r for r in results if r["kind"] in ("transcript", "persona")]
+    personas = [r for r in results if r["kind"] == "persona"]
+    elicited = sum(r["statements_elicited"] for r in personas)
+    total_statements = sum(r["statements_total"] for r in personas)
     return {
         "cases": len(results),
+        "levels": summarise_levels(leveled) if leveled else None,
+        "personas": {
+            "cases": len(personas),
+            "mean_questions_asked": ratio(sum(r["questions_asked"] for r in personas), len(personas)),
+            "statements_elicited_share": ratio(elicited, total_statements),
+        }
+        if personas
+        else None,
         "passed": sum(bool(r["passed"]) for r in results),
         "skipped": sum(bool(r.get("skipped")) for r in results),
         "pass_rate": ratio(sum(bool(r["passed"]) for r in results), len(results)),
-        "questions": {
+        "questions": None
+        if not questions
+        else {
             "cases": len(questions),
             "source_recall": ratio(found_sources, expected_sources),
             "fact_recall": ratio(found_facts, expected_facts),

@@ -1,0 +1,286 @@
+"""Embedded extraction: answers to findings, with no LLM.
+
+Each answer is cut into clauses (``assistant.clauses``). A clause's *topic* is the practice whose
+cue phrasings it is most similar to (sentence embeddings plus a small bonus for the practice's
+topic words); its *polarity* comes from whether it matched a cue of the practice in place or of
+the practice missing, flipped when the clause and the cue disagree on negation, and its mood
+(planned, partial) from ``read_mood``. Short replies that only make sense with the question
+("No.", "Only when someone complains") borrow the question's topic.
+
+Every finding carries its evidence: the answer's turn number and the clause as a verbatim quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from assistant.clauses import Clause, Mood, is_bare_reply, is_instruction, read_mood, segment, strip_leading_reply
+from assistant.findings import Evidence, Finding, Status
+from assistant.framework import Framework, Practice
+from assistant.text import stem, terms
+
+#: Answers longer than this are read up to here; the rest is still stored, never lost.
+MAX_ANSWER_CHARS = 20_000
+
+
+class Encoder(Protocol):
+    def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class ExtractionParams:
+    """Matching thresholds, calibrated on the dev transcripts (``make calibrate-extraction``)."""
+
+    match_threshold: float = 0.45  # cosine (plus term bonus) a clause needs to count as evidence
+    context_threshold: float = 0.50  # same, when the clause is read together with its question
+    term_bonus: float = 0.06  # added when the clause names one of the practice's topic words
+    polarity_margin: float = 0.0  # a missing-cue match must beat the present-cue match by this much
+    question_threshold: float = 0.55  # a transcript question that close to a framework question borrows its practices
+
+
+@dataclass(frozen=True)
+class AnswerTurn:
+    """One answered question. ``turn`` is the 1-based answer number; ``question_id`` is known in interviews."""
+
+    turn: int
+    question: str
+    answer: str
+    question_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One clause read as evidence about one practice."""
+
+    practice: str
+    dimension: str
+    level: int
+    status: Status
+    confidence: float
+    turn: int
+    quote: str
+    reason: str
+
+
+@dataclass
+class TurnReading:
+    observations: list[Observation] = field(default_factory=list)
+    instructions_ignored: list[str] = field(default_factory=list)
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.observations)
+
+
+class CueBank:
+    """Every cue of a framework, embedded once; similarity of any text to every practice."""
+
+    def __init__(self, framework: Framework, encoder: Encoder) -> None:
+        self.framework = framework
+        self.encoder = encoder
+        self.practice_ids: list[str] = list(framework.practice_index)
+        texts: list[str] = []
+        owners: list[int] = []
+        is_missing: list[bool] = []
+        for index, pid in enumerate(self.practice_ids):
+            practice = framework.practice_index[pid][2]
+            for cue in [practice.statement, *practice.present]:
+                texts.append(cue)
+                owners.append(index)
+                is_missing.append(False)
+            for cue in practice.missing:
+                texts.append(cue)
+                owners.append(index)
+                is_missing.append(True)
+        self.cue_texts = texts
+        self.cue_owner = np.asarray(owners)
+        self.cue_missing = np.asarray(is_missing)
+        self.cue_negated = np.asarray([read_mood(t).mood is Mood.NEGATED for t in texts])
+        self.cue_vectors = encoder.encode(texts)
+        self.practice_terms = [
+            {stem(t.lower()) for t in framework.practice_index[pid][2].terms} for pid in self.practice_ids
+        ]
+        question_ids = list(framework.question_index)
+        self.question_ids = question_ids
+        self.question_vectors = encoder.encode([framework.question_index[q][1].text for q in question_ids])
+
+    def cue_similarities(self, vectors: np.ndarray) -> np.ndarray:
+        return np.asarray(vectors @ self.cue_vectors.T)
+
+    def best_per_practice(self, cue_sims: np.ndarray, missing: bool) -> tuple[np.ndarray, np.ndarray]:
+        """For one text: best similarity and best cue index per practice among present or missing cues."""
+        best = np.full(len(self.practice_ids), -1.0)
+        where = np.full(len(self.practice_ids), -1)
+        mask = self.cue_missing == missing
+        for cue in np.nonzero(mask)[0]:
+            owner = self.cue_owner[cue]
+            if cue_sims[cue] > best[owner]:
+                best[owner] = cue_sims[cue]
+                where[owner] = cue
+        return best, where
+
+
+class Extractor:
+    """The embedded engine's extraction: turns in, findings out."""
+
+    engine = "embedded"
+
+    def __init__(self, framework: Framework, encoder: Encoder, params: ExtractionParams | None = None) -> None:
+        self.framework = framework
+        self.params = params or ExtractionParams()
+        self.bank = CueBank(framework, encoder)
+
+    # -- reading one answer ---------------------------------------------------------------
+    def read_turn(self, turn: AnswerTurn) -> TurnReading:
+        reading = TurnReading()
+        answer = turn.answer[:MAX_ANSWER_CHARS]
+        clauses = [c for c in segment(answer) if c.text.strip()]
+        evidence_clauses: list[Clause] = []
+        for clause in clauses:
+            if is_instruction(clause.text):
+                reading.instructions_ignored.append(clause.text)
+            else:
+                evidence_clauses.append(clause)
+        if not evidence_clauses:
+            return reading
+        bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
+        in_context = [f"{turn.question} {body}" for body in bodies]
+        vectors = self.bank.encoder.encode(bodies + in_context)
+        own, contextual = vectors[: len(bodies)], vectors[len(bodies) :]
+        question_practices = self._question_practices(turn)
+        for i, clause in enumerate(evidence_clauses):
+            found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0)
+            if not found and is_bare_reply(clause.text):
+                found = self._bare_reply(clause, turn, question_practices)
+            if not found:
+                found = self._match(clause, bodies[i], contextual[i], turn, self.params.context_threshold, 0.85)
+            reading.observations.extend(found)
+        return reading
+
+    def _question_practices(self, turn: AnswerTurn) -> list[str]:
+        if turn.question_id and turn.question_id in self.framework.question_index:
+            return list(self.framework.question_index[turn.question_id][1].practices)
+        if not turn.question.strip():
+            return []
+        vector = self.bank.encoder.encode([turn.question])[0]
+        sims = self.bank.question_vectors @ vector
+        best = int(np.argmax(sims)) if len(sims) else -1
+        if best < 0 or sims[best] < self.params.question_threshold:
+            return []
+        return list(self.framework.question_index[self.bank.question_ids[best]][1].practices)
+
+    def _bare_reply(self, clause: Clause, turn: AnswerTurn, practices: list[str]) -> list[Observation]:
+        """A bare "No." denies the most basic practice the question asked about."""
+        mood = read_mood(clause.text).mood
+        if mood is not Mood.NEGATED or not practices:
+            return []
+        index = self.framework.practice_index
+        candidates = sorted((index[p][1], p) for p in practices if index[p][1] > 1)
+        if not candidates:
+            return []
+        level, pid = candidates[0]
+        dimension = index[pid][0].id
+        return [Observation(pid, dimension, level, Status.ABSENT, 0.55, turn.turn, clause.text, "bare negative reply")]
+
+    def _match(
+        self, clause: Clause, body: str, vector: np.ndarray, turn: AnswerTurn, threshold: float, weight: float
+    ) -> list[Observation]:
+        bank = self.bank
+        sims = bank.cue_similarities(vector[None, :])[0]
+        present, present_cue = bank.best_per_practice(sims, missing=False)
+        missing, missing_cue = bank.best_per_practice(sims, missing=True)
+        clause_terms = set(terms(body))
+        bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
+        score = np.maximum(present, missing) + bonus
+        mood = read_mood(body)
+        observations: list[Observation] = []
+        best_by_dimension: dict[str, int] = {}
+        for index in np.argsort(-score):
+            if score[index] < threshold:
+                break
+            pid = bank.practice_ids[index]
+            dimension, level, practice = self.framework.practice_index[pid]
+            if dimension.id in best_by_dimension:
+                continue
+            best_by_dimension[dimension.id] = int(index)
+            matched_missing = missing[index] > present[index] + self.params.polarity_margin
+            cue = int(missing_cue[index] if matched_missing else present_cue[index])
+            status, reason = _status(practice, level, matched_missing, bool(bank.cue_negated[cue]), mood.mood)
+            if status is None:
+                continue
+            confidence = weight * _confidence(float(score[index]), threshold)
+            if mood.mood is not Mood.AFFIRMED:
+                reason += f" ({mood.marker!r})"
+            observations.append(
+                Observation(pid, dimension.id, level, status, round(confidence, 3), turn.turn, clause.text, reason)
+            )
+        return observations
+
+    # -- whole transcripts ----------------------------------------------------------------
+    def read(self, turns: Sequence[AnswerTurn]) -> list[TurnReading]:
+        return [self.read_turn(t) for t in turns]
+
+    def extract(self, turns: Sequence[AnswerTurn], session: str | None = None) -> list[Finding]:
+        observations = [o for reading in self.read(turns) for o in reading.observations]
+        return aggregate(observations, session)
+
+
+def _status(
+    practice: Practice, level: int, matched_missing: bool, cue_negated: bool, mood: Mood
+) -> tuple[Status | None, str]:
+    """Status of a practice from which cue matched and the clause's mood."""
+    clause_negated = mood is Mood.NEGATED
+    in_place = not matched_missing
+    if clause_negated != cue_negated:
+        in_place = not in_place
+    if mood is Mood.PLANNED:
+        return Status.PLANNED, "planned or wished for"
+    if mood is Mood.PARTIAL:
+        if practice.occasional_ok or level == 1:
+            return Status.PRESENT, "occasional practice is this practice"
+        return Status.PARTIAL, "partial or occasional"
+    if in_place:
+        return Status.PRESENT, "described as in place"
+    return Status.ABSENT, "described as missing"
+
+
+def _confidence(score: float, threshold: float) -> float:
+    """Map a match score to 0.5-1.0: just over the threshold is a coin toss, 0.8+ is near certain."""
+    span = max(0.8 - threshold, 1e-6)
+    return 0.5 + 0.5 * min(1.0, max(0.0, (score - threshold) / span))
+
+
+def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:
+    """One finding per practice: the status its most confident observation gives (a later answer
+    wins a tie, so a correction counts), with every quote that supports that status."""
+    by_practice: dict[str, list[Observation]] = {}
+    for observation in observations:
+        by_practice.setdefault(observation.practice, []).append(observation)
+    findings: list[Finding] = []
+    for pid, items in by_practice.items():
+        decisive = max(items, key=lambda o: (o.confidence, o.turn))
+        support = [o for o in items if o.status is decisive.status]
+        support.sort(key=lambda o: (-o.confidence, o.turn))
+        quotes: list[Evidence] = []
+        seen: set[tuple[int, str]] = set()
+        for o in support:
+            if (o.turn, o.quote) not in seen:
+                seen.add((o.turn, o.quote))
+                quotes.append(Evidence(turn=o.turn, quote=o.quote, session=session))
+        findings.append(
+            Finding(
+                practice=pid,
+                dimension=decisive.dimension,
+                level=decisive.level,
+                status=decisive.status,
+                confidence=decisive.confidence,
+                evidence=quotes[:3],
+                reason=decisive.reason,
+            )
+        )
+    findings.sort(key=lambda f: (f.dimension, f.level, f.practice))
+    return findings

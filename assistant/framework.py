@@ -1,0 +1,192 @@
+"""The maturity framework as data: dimensions, levels, practices with cues, and questions.
+
+The built-in framework (``knowledge/framework.yaml``) implements the rubric; a consultancy can
+load its own file with the same schema. Everything a user could get wrong in such a file (a
+level gap, a duplicate practice id, a question pointing at an unknown practice) is rejected on
+load with a message that names the file and the problem.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assistant.errors import InputError
+
+FRAMEWORK_FORMAT = "maturity-framework/1"
+MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
+Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[a-z0-9][a-z0-9_.\-]*$")]
+Cue = Annotated[str, Field(min_length=2, max_length=400)]
+
+
+class FrameworkError(InputError):
+    """A framework file is unreadable or breaks the schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KnowledgeLink(_Strict):
+    """A knowledge-base passage that backs the recommendation for a practice."""
+
+    source: str = Field(min_length=1)
+    section: str = Field(min_length=1)
+
+
+class Practice(_Strict):
+    id: Slug
+    statement: str = Field(min_length=3)
+    present: list[Cue] = Field(min_length=1)
+    missing: list[Cue] = Field(default_factory=list)
+    terms: list[str] = Field(default_factory=list)
+    occasional_ok: bool = False
+    implies: list[Slug] = Field(default_factory=list)
+    knowledge: list[KnowledgeLink] = Field(default_factory=list)
+
+
+class LevelDefinition(_Strict):
+    level: int = Field(ge=1, le=9)
+    summary: str = Field(min_length=3)
+    practices: list[Practice] = Field(min_length=1)
+
+
+class Question(_Strict):
+    id: Slug
+    text: str = Field(min_length=5, max_length=500)
+    practices: list[Slug] = Field(min_length=1)
+    probe: str = Field(min_length=5, max_length=500)
+    suggestions: list[str] = Field(default_factory=list, max_length=6)
+
+
+class Dimension(_Strict):
+    id: Slug
+    name: str = Field(min_length=1)
+    description: str = ""
+    levels: list[LevelDefinition] = Field(min_length=2)
+    questions: list[Question] = Field(min_length=1)
+
+    @cached_property
+    def practices(self) -> list[Practice]:
+        return [p for level in self.levels for p in level.practices]
+
+    @cached_property
+    def max_level(self) -> int:
+        return max(level.level for level in self.levels)
+
+    def level_of(self, practice_id: str) -> int:
+        for level in self.levels:
+            if any(p.id == practice_id for p in level.practices):
+                return level.level
+        raise KeyError(practice_id)
+
+
+class Framework(_Strict):
+    format: str
+    name: Slug
+    version: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    levels: dict[int, str]
+    dimensions: list[Dimension] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Framework:
+        if self.format != FRAMEWORK_FORMAT:
+            raise ValueError(f"format must be {FRAMEWORK_FORMAT!r}, got {self.format!r}")
+        expected = list(range(1, len(self.levels) + 1))
+        if sorted(self.levels) != expected:
+            raise ValueError(f"levels must be numbered 1..N without gaps, got {sorted(self.levels)}")
+        seen_dimensions: set[str] = set()
+        seen_ids: set[str] = set()
+        for dimension in self.dimensions:
+            if dimension.id in seen_dimensions:
+                raise ValueError(f"duplicate dimension id {dimension.id!r}")
+            seen_dimensions.add(dimension.id)
+            numbers = [level.level for level in dimension.levels]
+            if numbers != expected:
+                raise ValueError(
+                    f"dimension {dimension.id!r}: levels must be {expected} in order (gap or duplicate), got {numbers}"
+                )
+            for practice in dimension.practices:
+                if practice.id in seen_ids:
+                    raise ValueError(f"duplicate practice id {practice.id!r}")
+                seen_ids.add(practice.id)
+            own = {p.id for p in dimension.practices}
+            for practice in dimension.practices:
+                for implied in practice.implies:
+                    if implied not in own:
+                        raise ValueError(f"practice {practice.id!r} implies unknown practice {implied!r}")
+                    if dimension.level_of(implied) >= dimension.level_of(practice.id):
+                        raise ValueError(f"practice {practice.id!r} can only imply practices of lower levels")
+            for question in dimension.questions:
+                if question.id in seen_ids:
+                    raise ValueError(f"duplicate id {question.id!r} (questions and practices share one namespace)")
+                seen_ids.add(question.id)
+                unknown = [p for p in question.practices if p not in own]
+                if unknown:
+                    raise ValueError(f"question {question.id!r} refers to unknown practice(s) {unknown}")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @cached_property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.dimensions]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for dimension in self.dimensions:
+            if dimension.id == dimension_id:
+                return dimension
+        raise KeyError(dimension_id)
+
+    @cached_property
+    def practice_index(self) -> dict[str, tuple[Dimension, int, Practice]]:
+        """practice id -> (dimension, level, practice)."""
+        return {p.id: (d, level.level, p) for d in self.dimensions for level in d.levels for p in level.practices}
+
+    @cached_property
+    def question_index(self) -> dict[str, tuple[Dimension, Question]]:
+        return {q.id: (d, q) for d in self.dimensions for q in d.questions}
+
+    def level_name(self, level: int | None) -> str:
+        return "not assessed" if level is None else f"{level} {self.levels.get(level, '')}".strip()
+
+
+def parse_framework(text: str, origin: str = "framework") -> Framework:
+    """Validate framework YAML text; ``FrameworkError`` names ``origin`` and the first problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FrameworkError(f"{origin}: not valid YAML{where}") from exc
+    if not isinstance(data, dict):
+        raise FrameworkError(f"{origin}: a framework is a YAML mapping with format, name, levels and dimensions")
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(p) for p in first["loc"])
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise FrameworkError(f"{origin}: {location + ': ' if location else ''}{message}") from exc
+
+
+def load_framework(path: Path) -> Framework:
+    """Read and validate a framework file."""
+    try:
+        if path.stat().st_size > MAX_FRAMEWORK_BYTES:
+            raise FrameworkError(f"{path}: over {MAX_FRAMEWORK_BYTES // (1024 * 1024)} MB; is this a framework file?")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise FrameworkError(f"{path}: no such framework file; pass --framework with an existing YAML file") from exc
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise FrameworkError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return parse_framework(text, str(path))
