@@ -284,6 +284,53 @@ def _print_assessment(result: Any) -> None:
         out.print(f"{result.instructions_ignored} instruction-like statement(s) ignored as evidence", style="dim")
 
 
+@app.command()
+@handle_errors
+def interview(
+    organisation: Annotated[str | None, typer.Option("--organisation", "-o", help="The organisation assessed.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The stakeholder's name.")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The stakeholder's role.")] = None,
+    engagement: Annotated[
+        str | None, typer.Option("--engagement", help="Add this session to an engagement id.")
+    ] = None,
+    resume: Annotated[str | None, typer.Option("--resume", help="Continue a stored session by its id.")] = None,
+    framework: FrameworkOption = None,
+    engine: EngineOption = None,
+) -> None:
+    """Run an adaptive interview in the terminal; every answer is saved as you go."""
+    from assistant.engines import open_engine
+    from assistant.persistence import Database
+    from assistant.sessions import InterviewService
+
+    settings = get_settings()
+    service = InterviewService(Database(settings.resolved_database_url), open_engine(settings, framework, engine))
+    if resume:
+        _, reply = service.resume(resume)
+        session_id = resume
+    else:
+        if not organisation:
+            organisation = input("Organisation: ") if sys.stdin.isatty() else ""
+        started = service.start(organisation or "", stakeholder=name, role=role, engagement_id=engagement)
+        session_id, reply = started.session.id, started.reply
+        err.print(f"session {session_id} (resume with: maturity interview --resume {session_id})", style="dim")
+    while True:
+        out.print(escape(reply.text), highlight=False)
+        if reply.done:
+            break
+        if reply.suggestions:
+            out.print("  " + " | ".join(escape(s) for s in reply.suggestions), style="dim", highlight=False)
+        try:
+            line = input("> " if sys.stdin.isatty() else "")
+        except EOFError:
+            err.print(f"paused; your answers are saved. Resume with: maturity interview --resume {session_id}")
+            return
+        try:
+            reply = service.send(session_id, line)
+        except MaturityError as exc:  # a refused message must not end the interview
+            err.print(f"error: {escape(str(exc))}", highlight=False)
+    _print_assessment(service.assessment(session_id))
+
+
 def _check_writable(path: Path) -> None:
     parent = path.expanduser().resolve().parent
     if not parent.is_dir():

@@ -1,0 +1,58 @@
+"""Assessment accuracy on the dev and hold-out transcript/persona cases, with per-case detail.
+
+    python -m evals.assessments [dev|holdout|all] [--verbose]
+
+Tune only on dev; hold-out figures measure generalisation (`make eval` prints both).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from assistant.engines import open_engine
+from assistant.evaluation.cases import load_cases
+from assistant.evaluation.runner import run_cases
+from assistant.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent / "cases" / "assessments"
+
+
+def main(argv: list[str]) -> int:
+    which = [a for a in argv if not a.startswith("-")] or ["dev", "holdout"]
+    if which == ["all"]:
+        which = ["dev", "holdout"]
+    verbose = "--verbose" in argv
+    engine = open_engine(get_settings())
+    for name in which:
+        cases = load_cases([ROOT / name])
+        report = run_cases(cases, engine=engine)
+        levels = report["summary"]["levels"]
+        print(f"== {name}: {len(cases)} cases, wall {report['summary']['wall_time_s']} s")
+        for dimension, figures in levels["dimensions"].items():
+            print(
+                f"  {dimension:14} exact {figures['exact']:.3f}  within1 {figures['within_one']:.3f}  "
+                f"n={figures['cases']}  nulls {figures['null_correct']}/{figures['null_expected']}"
+            )
+        print(f"  overall accuracy {levels['overall_accuracy']:.3f}  null accuracy {levels['null_accuracy']}")
+        if report["summary"]["personas"]:
+            print(f"  personas {json.dumps(report['summary']['personas'])}")
+        for case in report["cases"]:
+            if case["passed"] and not verbose:
+                continue
+            expected, predicted = case["expected"]["levels"], case["predicted"]["levels"]
+            wrong = {d: (expected[d], predicted[d]) for d in expected if expected[d] != predicted[d]}
+            extra = (
+                f" q={case['questions_asked']} said={case['statements_elicited']}/{case['statements_total']}"
+                if case["kind"] == "persona"
+                else ""
+            )
+            print(
+                f"  {'ok  ' if case['passed'] else 'FAIL'} {case['id']} {case['kind']} expected->predicted {wrong}{extra}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
