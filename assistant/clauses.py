@@ -142,7 +142,7 @@ _PARTIAL = re.compile(
         r"not always",
         r"not (?:all|every|everything|consistently|systematically|regularly)",
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
-        r"one (?:team|project|model|squad|pilot)",
+        r"one (?:project|model|squad|pilot)(?: out of| of)?",
         r"when (?:we|someone|somebody|people) remembers?",
         r"inconsistent(?:ly)?",
         r"patchy",
@@ -210,6 +210,22 @@ _INSTRUCTION = re.compile(
 )
 
 
+# Words that say a person does the work: an automated practice described this way is not in place.
+_MANUAL = re.compile(
+    r"\b(?:by hand|manual(?:ly)?|hand-?(?:run|made|built|copied|crafted)|when (?:i|we|someone|somebody|they|he|she) "
+    r"(?:notices?|remembers?|spots?|sees?|gets? round to|has time|have time|finds? time)|"
+    r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
+    r"(?:click|press|run|kick|start|trigger|copy|push))\b",
+    re.IGNORECASE,
+)
+
+
+def manual_marker(text: str) -> str | None:
+    """The words that describe manual work in ``text`` ("by hand", "when I notice"), if any."""
+    match = _MANUAL.search(text)
+    return match.group(0) if match else None
+
+
 def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
 
@@ -238,6 +254,14 @@ _BARE_REPLY = re.compile(
 )
 
 
+_FILLER = frozenset(
+    [
+        *terms("really yet anything actually honestly formally much such thing afraid sadly unfortunately"),
+        *("don", "doesn", "didn", "isn", "aren", "haven", "hasn", "won"),
+    ]
+)
+
+
 def is_bare_reply(text: str) -> bool:
-    """A short reply whose topic is the question ("No.", "Not really.", "Yes, we do.")."""
-    return len(terms(text)) <= 2 and _BARE_REPLY.match(text) is not None
+    """A reply with no topic of its own, which takes the question's ("No.", "Not really.")."""
+    return _BARE_REPLY.match(text) is not None and not [t for t in terms(text) if t not in _FILLER]

@@ -18,7 +18,16 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.clauses import Clause, Mood, is_bare_reply, is_instruction, read_mood, segment, strip_leading_reply
+from assistant.clauses import (
+    Clause,
+    Mood,
+    is_bare_reply,
+    is_instruction,
+    manual_marker,
+    read_mood,
+    segment,
+    strip_leading_reply,
+)
 from assistant.findings import Evidence, Finding, Status
 from assistant.framework import Framework, Practice
 from assistant.text import stem, terms
@@ -35,11 +44,13 @@ class Encoder(Protocol):
 class ExtractionParams:
     """Matching thresholds, calibrated on the dev transcripts (``make calibrate-extraction``)."""
 
-    match_threshold: float = 0.45  # cosine (plus term bonus) a clause needs to count as evidence
-    context_threshold: float = 0.50  # same, when the clause is read together with its question
-    term_bonus: float = 0.06  # added when the clause names one of the practice's topic words
+    match_threshold: float = 0.5  # cosine (plus term bonus) a clause needs to count as evidence
+    context_threshold: float = 1.0  # same, with its question (1.0: off; measured no better on dev)
+    term_bonus: float = 0.04  # added when the clause names one of the practice's topic words
     polarity_margin: float = 0.0  # a missing-cue match must beat the present-cue match by this much
     question_threshold: float = 0.55  # a transcript question that close to a framework question borrows its practices
+    secondary_margin: float = 0.0  # another dimension's practice also counts when within this of the best match
+    holding_back_extra: float = 0.1  # evidence that a practice is missing must match this much more clearly
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class CueBank:
         self.cue_missing = np.asarray(is_missing)
         self.cue_negated = np.asarray([read_mood(t).mood is Mood.NEGATED for t in texts])
         self.cue_vectors = encoder.encode(texts)
+        self.practice_levels = np.asarray([framework.practice_index[pid][1] for pid in self.practice_ids])
         self.practice_terms = [
             {stem(t.lower()) for t in framework.practice_index[pid][2].terms} for pid in self.practice_ids
         ]
@@ -108,20 +120,41 @@ class CueBank:
         self.question_ids = question_ids
         self.question_vectors = encoder.encode([framework.question_index[q][1].text for q in question_ids])
 
-    def cue_similarities(self, vectors: np.ndarray) -> np.ndarray:
-        return np.asarray(vectors @ self.cue_vectors.T)
+        self._gather = {missing: self._gather_matrix(missing) for missing in (False, True)}
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _gather_matrix(self, missing: bool) -> np.ndarray:
+        """Row p lists practice p's cue indices of one kind, padded with -1 (a sentinel column)."""
+        rows: list[list[int]] = [[] for _ in self.practice_ids]
+        for cue, (owner, is_missing) in enumerate(zip(self.cue_owner, self.cue_missing, strict=True)):
+            if bool(is_missing) == missing:
+                rows[int(owner)].append(cue)
+        width = max(1, max(len(r) for r in rows))
+        return np.asarray([r + [-1] * (width - len(r)) for r in rows])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed texts, remembering recent ones (interview replays read the same answers again)."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            if len(self._cache) > 20_000:
+                self._cache.clear()
+            for text, vector in zip(todo, self.encoder.encode(todo), strict=True):
+                self._cache[text] = vector
+        if not texts:
+            return np.zeros((0, self.cue_vectors.shape[1]), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
 
     def best_per_practice(self, cue_sims: np.ndarray, missing: bool) -> tuple[np.ndarray, np.ndarray]:
-        """For one text: best similarity and best cue index per practice among present or missing cues."""
-        best = np.full(len(self.practice_ids), -1.0)
-        where = np.full(len(self.practice_ids), -1)
-        mask = self.cue_missing == missing
-        for cue in np.nonzero(mask)[0]:
-            owner = self.cue_owner[cue]
-            if cue_sims[cue] > best[owner]:
-                best[owner] = cue_sims[cue]
-                where[owner] = cue
-        return best, where
+        """For one text: best similarity and best cue index per practice among present or missing cues
+        (-1 and index -1 for a practice without cues of that kind)."""
+        gather = self._gather[missing]
+        padded = np.append(cue_sims, -1.0)  # index -1 reads the sentinel
+        values = padded[gather]
+        best = values.argmax(axis=1)
+        return values[np.arange(len(gather)), best], gather[np.arange(len(gather)), best]
+
+    def cue_similarities(self, vectors: np.ndarray) -> np.ndarray:
+        return np.asarray(vectors @ self.cue_vectors.T)
 
 
 class Extractor:
@@ -149,7 +182,7 @@ class Extractor:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
         in_context = [f"{turn.question} {body}" for body in bodies]
-        vectors = self.bank.encoder.encode(bodies + in_context)
+        vectors = self.bank.encode(bodies + in_context)
         own, contextual = vectors[: len(bodies)], vectors[len(bodies) :]
         question_practices = self._question_practices(turn)
         for i, clause in enumerate(evidence_clauses):
@@ -166,7 +199,7 @@ class Extractor:
             return list(self.framework.question_index[turn.question_id][1].practices)
         if not turn.question.strip():
             return []
-        vector = self.bank.encoder.encode([turn.question])[0]
+        vector = self.bank.encode([turn.question])[0]
         sims = self.bank.question_vectors @ vector
         best = int(np.argmax(sims)) if len(sims) else -1
         if best < 0 or sims[best] < self.params.question_threshold:
@@ -191,16 +224,26 @@ class Extractor:
     ) -> list[Observation]:
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
-        present, present_cue = bank.best_per_practice(sims, missing=False)
-        missing, missing_cue = bank.best_per_practice(sims, missing=True)
+        present, _ = bank.best_per_practice(sims, missing=False)
+        missing, _ = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus
         mood = read_mood(body)
+        manual = manual_marker(body)
+        if mood.mood is Mood.NEGATED:
+            # "There are no dashboards" says more about the dashboards practice than about the
+            # ad-hoc state it resembles: a negated clause is read against levels 2 and up.
+            # When nothing above level 1 matches, the clause still describes the ad-hoc state.
+            above = np.where(bank.practice_levels > 1, score, -1.0)
+            if above.max(initial=-1.0) >= threshold + self.params.holding_back_extra:
+                score = above
         observations: list[Observation] = []
         best_by_dimension: dict[str, int] = {}
-        for index in np.argsort(-score):
-            if score[index] < threshold:
+        ranked = np.argsort(-score)
+        floor = max(threshold, float(score[ranked[0]]) - self.params.secondary_margin) if len(ranked) else threshold
+        for index in ranked:
+            if score[index] < floor:
                 break
             pid = bank.practice_ids[index]
             dimension, level, practice = self.framework.practice_index[pid]
@@ -208,9 +251,11 @@ class Extractor:
                 continue
             best_by_dimension[dimension.id] = int(index)
             matched_missing = missing[index] > present[index] + self.params.polarity_margin
-            cue = int(missing_cue[index] if matched_missing else present_cue[index])
-            status, reason = _status(practice, level, matched_missing, bool(bank.cue_negated[cue]), mood.mood)
+            status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
+                continue
+            # A weak match that would hold a level back does more harm than a missed one.
+            if status is not Status.PRESENT and score[index] < threshold + self.params.holding_back_extra:
                 continue
             confidence = weight * _confidence(float(score[index]), threshold)
             if mood.mood is not Mood.AFFIRMED:
@@ -230,22 +275,28 @@ class Extractor:
 
 
 def _status(
-    practice: Practice, level: int, matched_missing: bool, cue_negated: bool, mood: Mood
+    practice: Practice, level: int, matched_missing: bool, mood: Mood, manual: str | None = None
 ) -> tuple[Status | None, str]:
-    """Status of a practice from which cue matched and the clause's mood."""
-    clause_negated = mood is Mood.NEGATED
-    in_place = not matched_missing
-    if clause_negated != cue_negated:
-        in_place = not in_place
+    """Status of a practice from which kind of cue matched and the clause's mood.
+
+    Negation never flips a missing-cue match back to "in place": "there are no meetings" read
+    against "we never meet" is agreement, and double negatives are rare in real answers.
+    Level-1 practices describe the ad-hoc state itself ("nobody monitors it"), so whatever the
+    mood, a match is evidence that the ad-hoc state holds.
+    """
+    if level == 1:
+        return Status.PRESENT, "describes the ad-hoc state"
     if mood is Mood.PLANNED:
         return Status.PLANNED, "planned or wished for"
+    if matched_missing or mood is Mood.NEGATED:
+        return Status.ABSENT, "described as missing"
+    if manual and practice.is_automated:
+        return Status.ABSENT, f"done by hand, not automated ({manual!r})"
     if mood is Mood.PARTIAL:
-        if practice.occasional_ok or level == 1:
+        if practice.occasional_ok:
             return Status.PRESENT, "occasional practice is this practice"
         return Status.PARTIAL, "partial or occasional"
-    if in_place:
-        return Status.PRESENT, "described as in place"
-    return Status.ABSENT, "described as missing"
+    return Status.PRESENT, "described as in place"
 
 
 def _confidence(score: float, threshold: float) -> float:

@@ -45,8 +45,15 @@ class Practice(_Strict):
     missing: list[Cue] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
     occasional_ok: bool = False
+    automated: bool | None = Field(
+        default=None, description="Done by machines, so 'by hand' means missing; default: the statement says 'automat…'"
+    )
     implies: list[Slug] = Field(default_factory=list)
     knowledge: list[KnowledgeLink] = Field(default_factory=list)
+
+    @property
+    def is_automated(self) -> bool:
+        return self.automated if self.automated is not None else "automat" in self.statement.lower()
 
 
 class LevelDefinition(_Strict):

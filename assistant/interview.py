@@ -27,6 +27,11 @@ from assistant.prompts import PromptSet, load_prompts
 from assistant.scoring import DimensionScore, score_dimension
 
 DEFAULT_BUDGET = 14
+#: Even a dimension that looks settled gets this many questions: one answer is thin evidence, and
+#: a consultant wants the stakeholder's own words on each area.
+MIN_QUESTIONS_PER_DIMENSION = 3
+#: After this many answers in a row with no usable evidence, the stakeholder does not know the area.
+MAX_FRUITLESS_IN_A_ROW = 2
 QUOTE_CHARS = 90
 
 
@@ -209,15 +214,30 @@ class Interview:
         candidates: list[tuple[float, int, Dimension]] = []
         for order, dimension in enumerate(self.framework.dimensions):
             score = scores[dimension.id]
-            if score.settled or not self._remaining(dimension):
+            if not self._remaining(dimension) or self._fruitless_streak(dimension) >= MAX_FRUITLESS_IN_A_ROW:
                 continue
             low, high = self._range(dimension, score)
-            if low >= high and score.level is not None:
+            known = score.settled or (score.level is not None and low >= high)
+            if known and self._asked_in(dimension) >= MIN_QUESTIONS_PER_DIMENSION:
                 continue
             width = (high - low) + (1.5 if score.level is None else 0.0)
             candidates.append((width, order, dimension))
         candidates.sort(key=lambda c: (-c[0], self._asked_in(c[2]), c[1]))
         return candidates
+
+    def _fruitless_streak(self, dimension: Dimension) -> int:
+        """Answers in a row, most recent first, to this dimension's questions that gave no evidence."""
+        ids = {q.id for q in dimension.questions}
+        streak = 0
+        for asked in reversed(self.asked):
+            if asked.question_id not in ids or asked.answer_turn is None:
+                continue
+            if asked.answer_turn in self.withdrawn:
+                continue
+            if self.readings[asked.answer_turn - 1].usable:
+                break
+            streak += 1
+        return streak
 
     def _asked_in(self, dimension: Dimension) -> int:
         ids = {q.id for q in dimension.questions}

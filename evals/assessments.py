@@ -8,15 +8,19 @@ Tune only on dev; hold-out figures measure generalisation (`make eval` prints bo
 from __future__ import annotations
 
 import json
+import torch
+torch.set_num_threads(1)
 import sys
 from pathlib import Path
 
 from assistant.engines import open_engine
 from assistant.evaluation.cases import load_cases
+from assistant.evaluation.engagements import load_engagement, run_engagement
 from assistant.evaluation.runner import run_cases
 from assistant.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent / "cases" / "assessments"
+ENGAGEMENTS = Path(__file__).resolve().parent / "engagements"
 
 
 def main(argv: list[str]) -> int:
@@ -51,6 +55,17 @@ def main(argv: list[str]) -> int:
             print(
                 f"  {'ok  ' if case['passed'] else 'FAIL'} {case['id']} {case['kind']} expected->predicted {wrong}{extra}"
             )
+    if "--no-engagements" not in argv:
+        passed = 0
+        files = sorted(ENGAGEMENTS.glob("*.yaml"))
+        for path in files:
+            result = run_engagement(engine, load_engagement(path), [ROOT / "dev", ROOT / "holdout"])
+            passed += result["passed"]
+            print(
+                f"  engagement {'ok  ' if result['passed'] else 'FAIL'} {result['id']} expected {result['expected']} "
+                f"predicted {result['predicted']}"
+            )
+        print(f"== engagements: {passed}/{len(files)} exact (levels and divergences)")
     return 0
 
 

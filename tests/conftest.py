@@ -75,3 +75,17 @@ def seeds_service(state_home: Path):  # type: ignore[no-untyped-def]
     report = service.ingest([SEEDS])
     assert not report.failed, report.failed
     return service
+
+
+@pytest.fixture(scope="session")
+def framework():  # type: ignore[no-untyped-def]
+    from assistant.framework import load_framework
+
+    return load_framework(REPO / "knowledge" / "framework.yaml")
+
+
+@pytest.fixture(scope="session")
+def engine(framework, embedder):  # type: ignore[no-untyped-def]
+    from assistant.engines import EmbeddedEngine
+
+    return EmbeddedEngine(framework, embedder)

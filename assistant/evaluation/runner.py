@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assistant.assessment import Stakeholder
+from assistant.assessment import Assessment, Stakeholder
 from assistant.engines import EmbeddedEngine
 from assistant.evaluation.cases import DIMENSIONS, Case, LevelExpectation, PersonaCase, QuestionCase, TranscriptCase
 from assistant.evaluation.metrics import (
@@ -75,16 +75,23 @@ def _level_ok(predicted: int | None, expected: int | None, tolerance: int) -> bo
     return abs(predicted - expected) <= tolerance
 
 
-def run_transcript_case(engine: EmbeddedEngine, case: TranscriptCase) -> dict[str, Any]:
+def assess_transcript(engine: EmbeddedEngine, case: TranscriptCase) -> Assessment:
     turns = answer_turns([(t.question, t.answer) for t in case.turns])
-    assessment = engine.assess(turns, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
+    return engine.assess(turns, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
+
+
+def run_transcript_case(engine: EmbeddedEngine, case: TranscriptCase) -> dict[str, Any]:
+    assessment = assess_transcript(engine, case)
     result = _level_result(case, assessment.levels, assessment.overall)
     result["instructions_ignored"] = assessment.instructions_ignored
     return result
 
 
-def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any]:
-    simulator = SimulatedStakeholder(list(case.statements), engine.extractor.bank.encoder, case.behaviour)
+def interview_persona(
+    engine: EmbeddedEngine, case: PersonaCase
+) -> tuple[Interview, SimulatedStakeholder, list[dict[str, str]]]:
+    """Run the real interview agent against the persona's simulated stakeholder."""
+    simulator = SimulatedStakeholder(list(case.statements), engine.extractor.bank, case.behaviour)
     interview = Interview(engine, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
     reply = interview.opening()
     transcript: list[dict[str, str]] = []
@@ -97,6 +104,11 @@ def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any
         answer = simulator.answer(reply.question)
         transcript.append({"question": reply.question, "answer": answer})
         reply = interview.reply(answer)
+    return interview, simulator, transcript
+
+
+def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any]:
+    interview, simulator, transcript = interview_persona(engine, case)
     assessment = interview.assessment()
     result = _level_result(case, assessment.levels, assessment.overall)
     result.update(
