@@ -44,6 +44,8 @@ _BOUNDARY = re.compile(
     r"|(?:\s+[-–—]+\s+)"
     r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|yet|otherwise)\b))"
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b))"
+    # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
+    r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
     r"|(?:\n+)",
     re.IGNORECASE,
 )
@@ -218,6 +220,19 @@ _MANUAL = re.compile(
     r"(?:click|press|run|kick|start|trigger|copy|push))\b",
     re.IGNORECASE,
 )
+
+
+_AUTOMATIC = re.compile(
+    r"\b(?:automatic(?:ally)?|automated|auto-?\w+|on (?:its|their) own|by itself|by themselves|"
+    r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off)\b",
+    re.IGNORECASE,
+)
+
+
+def automatic_marker(text: str) -> str | None:
+    """The words that describe work done by machines ("automatically", "on its own"), if any."""
+    match = _AUTOMATIC.search(text)
+    return match.group(0) if match else None
 
 
 def manual_marker(text: str) -> str | None:

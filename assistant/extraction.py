@@ -21,6 +21,7 @@ import numpy as np
 from assistant.clauses import (
     Clause,
     Mood,
+    automatic_marker,
     is_bare_reply,
     is_instruction,
     manual_marker,
@@ -51,6 +52,9 @@ class ExtractionParams:
     question_threshold: float = 0.55  # a transcript question that close to a framework question borrows its practices
     secondary_margin: float = 0.0  # another dimension's practice also counts when within this of the best match
     holding_back_extra: float = 0.1  # evidence that a practice is missing must match this much more clearly
+    negation_extra: float = 0.05  # ... unless the clause says so in so many words ("there are no dashboards")
+    manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
+    automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,10 @@ class CueBank:
         self.cue_missing = np.asarray(is_missing)
         self.cue_negated = np.asarray([read_mood(t).mood is Mood.NEGATED for t in texts])
         self.cue_vectors = encoder.encode(texts)
+        self.off_topic_vectors = encoder.encode(list(framework.off_topic)) if framework.off_topic else None
+        self.practice_automated = np.asarray(
+            [framework.practice_index[pid][2].is_automated for pid in self.practice_ids]
+        )
         self.practice_levels = np.asarray([framework.practice_index[pid][1] for pid in self.practice_ids])
         self.practice_terms = [
             {stem(t.lower()) for t in framework.practice_index[pid][2].terms} for pid in self.practice_ids
@@ -231,12 +239,20 @@ class Extractor:
         score = np.maximum(present, missing) + bonus
         mood = read_mood(body)
         manual = manual_marker(body)
+        if automatic_marker(body) and not manual:
+            score = score + np.where(bank.practice_automated, self.params.automation_bonus, 0.0)
+        if bank.off_topic_vectors is not None and len(score):
+            chatter = float((bank.off_topic_vectors @ vector).max())
+            if chatter >= float(score.max()):
+                return []
+        missing_floor = threshold + self.params.holding_back_extra
         if mood.mood is Mood.NEGATED:
             # "There are no dashboards" says more about the dashboards practice than about the
             # ad-hoc state it resembles: a negated clause is read against levels 2 and up.
             # When nothing above level 1 matches, the clause still describes the ad-hoc state.
             above = np.where(bank.practice_levels > 1, score, -1.0)
-            if above.max(initial=-1.0) >= threshold + self.params.holding_back_extra:
+            missing_floor = threshold + self.params.negation_extra
+            if above.max(initial=-1.0) >= missing_floor:
                 score = above
         observations: list[Observation] = []
         best_by_dimension: dict[str, int] = {}
@@ -254,8 +270,9 @@ class Extractor:
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
                 continue
-            # A weak match that would hold a level back does more harm than a missed one.
-            if status is not Status.PRESENT and score[index] < threshold + self.params.holding_back_extra:
+            # A weak match that would hold a level back does more harm than a missed one; explicit
+            # plans and partial practice are signalled in words, so they need no extra margin.
+            if status is Status.ABSENT and score[index] < missing_floor:
                 continue
             confidence = weight * _confidence(float(score[index]), threshold)
             if mood.mood is not Mood.AFFIRMED:
@@ -263,7 +280,29 @@ class Extractor:
             observations.append(
                 Observation(pid, dimension.id, level, status, round(confidence, 3), turn.turn, clause.text, reason)
             )
+        if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing:
+            observations.extend(self._manual_automation(score, turn, clause, manual, missing_floor, best_by_dimension))
         return observations
+
+    def _manual_automation(
+        self,
+        score: np.ndarray,
+        turn: AnswerTurn,
+        clause: Clause,
+        manual: str,
+        floor: float,
+        taken: dict[str, int],
+    ) -> list[Observation]:
+        """'Deployment is done manually' also says the automated form of that practice is missing."""
+        automated = np.where(self.bank.practice_automated, score, -1.0)
+        index = int(np.argmax(automated))
+        if automated[index] < floor or index in taken.values():
+            return []
+        pid = self.bank.practice_ids[index]
+        dimension, level, _ = self.framework.practice_index[pid]
+        confidence = round(_confidence(float(score[index]), floor), 3)
+        reason = f"done by hand, not automated ({manual!r})"
+        return [Observation(pid, dimension.id, level, Status.ABSENT, confidence, turn.turn, clause.text, reason)]
 
     # -- whole transcripts ----------------------------------------------------------------
     def read(self, turns: Sequence[AnswerTurn]) -> list[TurnReading]:
@@ -288,14 +327,14 @@ def _status(
         return Status.PRESENT, "describes the ad-hoc state"
     if mood is Mood.PLANNED:
         return Status.PLANNED, "planned or wished for"
+    if mood is Mood.PARTIAL:
+        if practice.occasional_ok and not matched_missing:
+            return Status.PRESENT, "occasional practice is this practice"
+        return Status.PARTIAL, "partial or occasional"
     if matched_missing or mood is Mood.NEGATED:
         return Status.ABSENT, "described as missing"
     if manual and practice.is_automated:
         return Status.ABSENT, f"done by hand, not automated ({manual!r})"
-    if mood is Mood.PARTIAL:
-        if practice.occasional_ok:
-            return Status.PRESENT, "occasional practice is this practice"
-        return Status.PARTIAL, "partial or occasional"
     return Status.PRESENT, "described as in place"
 
 

@@ -99,6 +99,11 @@ class Framework(_Strict):
     title: str = Field(min_length=1)
     levels: dict[int, str]
     dimensions: list[Dimension] = Field(min_length=1)
+    off_topic: list[Cue] = Field(
+        default_factory=list,
+        description="Chatter that is not evidence (hiring, office moves); a clause closer to these than to any "
+        "practice is ignored",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import torch
+
 torch.set_num_threads(1)
 import sys
 from pathlib import Path

@@ -68,7 +68,11 @@ def test_only_missing_evidence_sits_at_the_cap() -> None:
 
 
 def test_one_missing_practice_does_not_block_a_level_that_is_substantially_in_place() -> None:
-    level3 = [f("dev.ci", 3, Status.PRESENT), f("dev.containers", 3, Status.PRESENT), f("dev.registry", 3, Status.ABSENT)]
+    level3 = [
+        f("dev.ci", 3, Status.PRESENT),
+        f("dev.containers", 3, Status.PRESENT),
+        f("dev.registry", 3, Status.ABSENT),
+    ]
     assert score_dimension(D, level3).level == 3
     # ... but a tie blocks: one practice present and one missing is not "substantially".
     tie = [f("dev.ci", 3, Status.PRESENT), f("dev.registry", 3, Status.ABSENT)]
