@@ -74,10 +74,20 @@ class Embedder(Embeddings):
 
 
 @lru_cache(maxsize=4)
-def load_embedder(name_or_path: str) -> Embedder:
-    """Load (once per process) the sentence-transformers model at ``name_or_path``, offline."""
+def load_embedder(name_or_path: str, torch_threads: int = 1) -> Embedder:
+    """Load (once per process) the sentence-transformers model at ``name_or_path``, offline.
+
+    Torch runs on ``torch_threads`` threads. One is the default because it measured 16x faster
+    than two for the short batches an interview encodes, on a 2-core machine where another
+    process competes (57 ms vs 930 ms per batch of 8 sentences), and 1.8x faster even for
+    batches of 64 long texts; inter-op spinning costs more than the parallelism gains here.
+    """
     _offline_environment()
     try:
+        import torch
+
+        if torch_threads > 0:
+            torch.set_num_threads(torch_threads)
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 

@@ -70,4 +70,4 @@ def open_engine(settings: Settings, framework_path: Path | None = None, engine: 
     if name not in ("embedded", "rules"):
         raise InputError(f"unknown engine {name!r}; this version has the embedded engine ('embedded')")
     framework = load_framework(framework_path or settings.framework)
-    return EmbeddedEngine(framework, load_embedder(settings.embedding_model))
+    return EmbeddedEngine(framework, load_embedder(settings.embedding_model, settings.torch_threads))

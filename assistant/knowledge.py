@@ -89,7 +89,7 @@ def open_service(
     settings: Settings, kb_dir: Path | None = None, create: bool = False, progress: Progress | None = None
 ) -> KnowledgeService:
     """The built-in knowledge base when ``kb_dir`` is None, else the one in ``kb_dir``."""
-    embedder = load_embedder(settings.embedding_model)
+    embedder = load_embedder(settings.embedding_model, settings.torch_threads)
     if kb_dir is None:
         kb = open_builtin(settings, embedder, progress=progress)
     else:

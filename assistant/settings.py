@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     llm: str = Field(default="rules", description="Engine: 'rules' (embedded, no LLM).")
     debug: bool = Field(default=False, description="Show tracebacks of unexpected errors.")
     knowledge_dir: Path = Field(default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents.")
+    torch_threads: int = Field(default=1, ge=0, description="Torch threads for embeddings; 0 keeps torch's default.")
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL for sessions and assessments; unset means SQLite in the state directory.",

@@ -8,9 +8,6 @@ Tune only on dev; hold-out figures measure generalisation (`make eval` prints bo
 from __future__ import annotations
 
 import json
-import torch
-
-torch.set_num_threads(1)
 import sys
 from pathlib import Path
 
@@ -53,9 +50,8 @@ def main(argv: list[str]) -> int:
                 if case["kind"] == "persona"
                 else ""
             )
-            print(
-                f"  {'ok  ' if case['passed'] else 'FAIL'} {case['id']} {case['kind']} expected->predicted {wrong}{extra}"
-            )
+            status = "ok  " if case["passed"] else "FAIL"
+            print(f"  {status} {case['id']} {case['kind']} expected->predicted {wrong}{extra}")
     if "--no-engagements" not in argv:
         passed = 0
         files = sorted(ENGAGEMENTS.glob("*.yaml"))

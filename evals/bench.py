@@ -34,7 +34,7 @@ CORPUS = [
 
 def ingestion(repeats: int = 3) -> dict[str, Any]:
     """Our whole ingest (load, chunk, embed, store) against raw encode of the same chunks."""
-    embedder = load_embedder(get_settings().embedding_model)
+    embedder = load_embedder(get_settings().embedding_model, get_settings().torch_threads)
     files = iter_paths([p for p in CORPUS if p.exists()])
     texts = [
         c.embed_text
