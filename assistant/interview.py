@@ -3,7 +3,8 @@
 The agent keeps, per dimension, the range of levels the evidence still allows: at least the
 current level estimate, at most the level below the first stated gap. It asks about the
 dimension whose range is widest, choosing the unasked question whose practices sit nearest the
-middle of that range (a search over levels, not a script). An answer with no usable evidence
+next level above the current estimate (a search over levels, not a script: an answer that shows
+level 4 moves the next question to level 5). An answer with no usable evidence
 gets one follow-up probe. The interview ends when every dimension is settled or has nothing left
 to ask, or at the question budget, with a summary the stakeholder confirms or corrects.
 
@@ -29,7 +30,7 @@ from assistant.scoring import DimensionScore, score_dimension
 DEFAULT_BUDGET = 14
 #: Even a dimension that looks settled gets this many questions: one answer is thin evidence, and
 #: a consultant wants the stakeholder's own words on each area.
-MIN_QUESTIONS_PER_DIMENSION = 3
+MIN_QUESTIONS_PER_DIMENSION = 4
 #: After this many answers in a row with no usable evidence, the stakeholder does not know the area.
 MAX_FRUITLESS_IN_A_ROW = 2
 QUOTE_CHARS = 90
@@ -245,7 +246,10 @@ class Interview:
 
     def _choose_question(self, dimension: Dimension, score: DimensionScore) -> Question:
         low, high = self._range(dimension, score)
-        target = (low + 1 + high) / 2 if score.level is not None else (1 + dimension.max_level) / 2
+        # Climb from the foundations: ask about the next level above what the evidence shows (level 2
+        # when nothing is known yet). Everyone can describe their foundations, and an answer about
+        # them often reveals the higher practices too, so the climb usually skips levels.
+        target = low + 1 if score.level is not None else 2
         known = {f.practice for f in aggregate(self._observations())}
 
         def value(question: Question) -> tuple[float, int]:
