@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/maturity ask
+	$(BIN)/maturity interview
 
 test: install
 	$(BIN)/ruff check assistant evals tests ui
@@ -34,6 +34,7 @@ typecheck: install
 # Knowledge bases for the dev question sets: the seeds and the external corpus.
 EVAL_DIR := $(MATURITY_HOME)/eval
 eval: install
+	$(BIN)/python -m evals.assessments dev holdout
 	$(BIN)/python -m evals.dev_sets --out $(EVAL_DIR)
 
 calibrate: install

@@ -108,8 +108,71 @@ def cold_start(repeats: int = 3) -> dict[str, Any]:
     return {"runs": repeats, "median_s": round(statistics.median(times), 2), "min_s": round(min(times), 2)}
 
 
+def turn_latency(rounds: int = 2) -> dict[str, Any]:
+    """Interview turn latency, answer in to next question out, including storing both turns.
+
+    Replays the dev personas' statements as answers through the real session service on a
+    SQLite database (what `maturity interview` and the UI do per turn), after a warm-up.
+    """
+    from assistant.engines import open_engine
+    from assistant.evaluation.cases import PersonaCase, load_cases
+    from assistant.persistence import Database
+    from assistant.sessions import InterviewService
+
+    settings = get_settings()
+    engine = open_engine(settings)
+    personas = [
+        c
+        for c in load_cases([REPOSITORY_ROOT / "evals" / "cases" / "assessments" / "dev"])
+        if isinstance(c, PersonaCase)
+    ]
+    samples: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        service = InterviewService(Database(f"sqlite:///{tmp}/bench.db"), engine)
+        for round_number in range(rounds + 1):  # round 0 warms the model and caches
+            for case in personas:
+                session = service.start(case.organisation or "bench").session
+                for statement in case.statements:
+                    # A fresh text every round, so no embedding is served from the cache.
+                    answer = f"{statement} (Round {round_number}.)"
+                    started = time.perf_counter()
+                    service.send(session.id, answer)
+                    if round_number:
+                        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "turns": len(samples),
+        "p50_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1),
+    }
+
+
+def eval_wall_time() -> dict[str, Any]:
+    """Wall time of the assessment dev set (transcripts and persona interviews) in one process."""
+    from assistant.engines import open_engine
+    from assistant.evaluation.cases import load_cases
+    from assistant.evaluation.runner import run_cases
+
+    engine = open_engine(get_settings())
+    cases = load_cases([REPOSITORY_ROOT / "evals" / "cases" / "assessments" / "dev"])
+    started = time.perf_counter()
+    report = run_cases(cases, engine=engine)
+    return {
+        "cases": len(cases),
+        "wall_s": round(time.perf_counter() - started, 2),
+        "exact": report["summary"]["levels"]["exact"],
+    }
+
+
 def main() -> None:
+    only = sys.argv[1:]
+    if only:
+        chosen = {name: BENCHES[name]() for name in only}
+        print(json.dumps(chosen, indent=2))
+        return
     results = {
+        "turn_latency_warm": turn_latency(),
+        "assessment_eval": eval_wall_time(),
         "ingestion": ingestion(),
         "retrieval": retrieval_quality(),
         "ask_latency_warm": ask_latency(),
@@ -120,6 +183,16 @@ def main() -> None:
     out = get_settings().home / "bench.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n")
+
+
+BENCHES = {
+    "turns": turn_latency,
+    "eval": eval_wall_time,
+    "ingestion": ingestion,
+    "retrieval": retrieval_quality,
+    "ask": ask_latency,
+    "cold": cold_start,
+}
 
 
 if __name__ == "__main__":
