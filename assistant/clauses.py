@@ -241,6 +241,25 @@ def manual_marker(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+# Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
+_NOT_A_DENIAL = re.compile(
+    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
+    r"without fail|not a problem|no problem|nothing else)\b",
+    re.IGNORECASE,
+)
+# "I don't know how it is deployed" is ignorance, not evidence that something is missing.
+_IGNORANCE = re.compile(
+    r"^\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:don'?t|do not) (?:really )?know|i'?m not sure|i have no idea|"
+    r"no idea|i couldn'?t (?:tell|say)|i can'?t (?:tell|say))\b",
+    re.IGNORECASE,
+)
+
+
+def is_ignorance(text: str) -> bool:
+    """True for a clause that says the speaker does not know ("I don't know how it's deployed")."""
+    return _IGNORANCE.search(text) is not None
+
+
 def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
 
@@ -250,7 +269,7 @@ def read_mood(text: str) -> Reading:
     because "we don't have drift alerts yet but plan to" is a plan and "not always" is partial."""
     body = strip_leading_reply(text)
     for mood, pattern in ((Mood.PLANNED, _PLANNED), (Mood.PARTIAL, _PARTIAL), (Mood.NEGATED, _NEGATED)):
-        match = pattern.search(body)
+        match = pattern.search(_NOT_A_DENIAL.sub(" ", body) if mood is Mood.NEGATED else body)
         if match:
             return Reading(mood, match.group(0))
     return Reading(Mood.AFFIRMED, "")

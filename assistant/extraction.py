@@ -23,6 +23,7 @@ from assistant.clauses import (
     Mood,
     automatic_marker,
     is_bare_reply,
+    is_ignorance,
     is_instruction,
     manual_marker,
     read_mood,
@@ -184,7 +185,7 @@ class Extractor:
         for clause in clauses:
             if is_instruction(clause.text):
                 reading.instructions_ignored.append(clause.text)
-            else:
+            elif not is_ignorance(clause.text):
                 evidence_clauses.append(clause)
         if not evidence_clauses:
             return reading
