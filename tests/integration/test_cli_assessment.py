@@ -98,7 +98,8 @@ def test_assess_missing_file_and_bad_framework(tmp_path: Path) -> None:
 def test_assess_with_a_custom_framework(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(
-        "- question: What happens to new data?\n  answer: Every batch is validated against schema rules before loading.\n",
+        "- question: What happens to new data?\n"
+        "  answer: Every batch is validated against schema rules before loading.\n",
         encoding="utf-8",
     )
     result = invoke("assess", str(path), "--json", "--framework", str(REPO / "tests" / "data" / "small-framework.yaml"))
