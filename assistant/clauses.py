@@ -235,9 +235,13 @@ def automatic_marker(text: str) -> str | None:
     return match.group(0) if match else None
 
 
+# "Approval is the only manual step" describes an automated process with a human gate.
+_ONLY_MANUAL = re.compile(r"\b(?:the )?only (?:manual|human|hand-?made)\b", re.IGNORECASE)
+
+
 def manual_marker(text: str) -> str | None:
     """The words that describe manual work in ``text`` ("by hand", "when I notice"), if any."""
-    match = _MANUAL.search(text)
+    match = _MANUAL.search(_ONLY_MANUAL.sub(" ", text))
     return match.group(0) if match else None
 
 
