@@ -240,7 +240,8 @@ class Extractor:
         score = np.maximum(present, missing) + bonus
         mood = read_mood(body)
         manual = manual_marker(body)
-        if automatic_marker(body) and not manual:
+        automatic = automatic_marker(body)
+        if automatic and not manual:
             score = score + np.where(bank.practice_automated, self.params.automation_bonus, 0.0)
         if bank.off_topic_vectors is not None and len(score):
             chatter = float((bank.off_topic_vectors @ vector).max())
@@ -253,6 +254,11 @@ class Extractor:
             # When nothing above level 1 matches, the clause still describes the ad-hoc state.
             above = np.where(bank.practice_levels > 1, score, -1.0)
             missing_floor = threshold + self.params.negation_extra
+            if automatic:
+                # "Nothing retrains automatically" denies the automation, not the retraining.
+                automated = np.where(bank.practice_automated, above, -1.0)
+                if automated.max(initial=-1.0) >= missing_floor:
+                    above = automated
             if above.max(initial=-1.0) >= missing_floor:
                 score = above
         observations: list[Observation] = []

@@ -105,3 +105,10 @@ def test_empty_emoji_and_other_languages_do_not_crash(engine) -> None:  # type: 
     read(engine, "Wir haben keine Versionskontrolle. 模型在笔记本电脑上训练。")
     big = "We have Grafana dashboards. " * 4000  # ~110 KB: read up to the limit, no error
     assert engine.read_turn(AnswerTurn(1, "", big)).observations
+
+
+def test_denied_automation_is_about_the_automated_practice(engine) -> None:  # type: ignore[no-untyped-def]
+    # "Nothing retrains automatically" must not read as "nothing is ever retrained" (a level-2 gap).
+    found = read(engine, "A data scientist starts the retraining by hand; nothing retrains automatically.")
+    denied = [pid for pid, status in found.items() if status is Status.ABSENT]
+    assert denied and all(engine.framework.practice_index[p][2].is_automated for p in denied)
