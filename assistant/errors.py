@@ -5,10 +5,14 @@ what went wrong and what to do. The CLI and the UI print that line and never a t
 
     MaturityError
     ├── InputError            the user gave something unusable (empty question, bad file, bad case)
-    │   └── CaseFormatError   an evaluation case file that does not follow CASE-FORMAT
+    │   ├── CaseFormatError   an evaluation case file that does not follow CASE-FORMAT
+    │   ├── FrameworkError    a framework file that breaks the schema (assistant.framework)
+    │   └── NotFoundError     an unknown session or engagement id
     ├── DocumentError         one document could not be read (reported and skipped during ingest)
     ├── KnowledgeBaseError    a --kb directory that is missing, foreign or inconsistent
-    └── StoreUnavailableError the vector store (usually a Chroma server) cannot be reached
+    ├── StoreUnavailableError the vector store (usually a Chroma server) cannot be reached
+    ├── StorageError          the sessions database cannot be opened or written
+    └── PromptError           a prompt file is missing or a template lacks a variable
 """
 
 from __future__ import annotations
