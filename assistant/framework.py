@@ -163,6 +163,12 @@ class Framework(_Strict):
         return {p.id: (d, level.level, p) for d in self.dimensions for level in d.levels for p in level.practices}
 
     @cached_property
+    def foundations(self) -> dict[str, list[tuple[str, int]]]:
+        """practice id -> the (practice id, level) pairs it implies (its ``implies`` list)."""
+        index = self.practice_index
+        return {pid: [(i, index[i][1]) for i in p.implies] for pid, (_, _, p) in index.items() if p.implies}
+
+    @cached_property
     def question_index(self) -> dict[str, tuple[Dimension, Question]]:
         return {q.id: (d, q) for d in self.dimensions for q in d.questions}
 

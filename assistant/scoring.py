@@ -7,7 +7,9 @@ Rules (``shared/docs/RUBRIC.md``):
 * A practice that is *partial* or *occasional* counts toward the level below its own.
 * A level is *blocked* when its practices are stated absent, planned or partial; the dimension
   is capped below the first blocked level. "Substantially in place" is read as: a level with
-  more practices stated present than stated missing is not blocked by a single missing one.
+  more practices in place than stated missing is not blocked by a single missing one, where a
+  practice is in place when stated so or implied by a higher practice in place (the framework's
+  ``implies`` links: shared on-call for models implies defined roles).
 * Level = the highest level with positive evidence, capped below the first blocked level. A
   dimension with evidence only of what is missing sits at the cap; one with no evidence at all
   is not assessed (``None``), never guessed.
@@ -16,7 +18,7 @@ Rules (``shared/docs/RUBRIC.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.findings import HOLDING_BACK, Finding, Status
@@ -65,26 +67,48 @@ def group_by_level(findings: Iterable[Finding]) -> LevelEvidence:
     return grouped
 
 
-def first_blocked_level(grouped: LevelEvidence, max_level: int) -> int | None:
-    """The lowest level (>= 2) whose practices are stated missing more often than present."""
+#: practice id -> the lower-level practices it is built on, as (practice id, level) pairs.
+Foundations = Mapping[str, Sequence[tuple[str, int]]]
+
+
+def implied_in_place(present: Iterable[str], foundations: Foundations) -> dict[str, int]:
+    """Every practice implied, directly or through a chain, by the practices in place."""
+    implied: dict[str, int] = {}
+    stack = list(present)
+    while stack:
+        for practice, level in foundations.get(stack.pop(), ()):
+            if practice not in implied:
+                implied[practice] = level
+                stack.append(practice)
+    return implied
+
+
+def first_blocked_level(grouped: LevelEvidence, max_level: int, foundations: Foundations | None = None) -> int | None:
+    """The lowest level (>= 2) whose practices are stated missing at least as often as in place."""
+    in_place = {f.practice for items in grouped.present.values() for f in items if f.status is Status.PRESENT}
+    implied = implied_in_place(in_place, foundations or {})
     for level in range(2, max_level + 1):
         missing = {f.practice for f in grouped.missing.get(level, [])}
         if not missing:
             continue
-        present = {f.practice for f in grouped.present.get(level, [])} - missing
+        present = {f.practice for f in grouped.present.get(level, [])}
+        present |= {p for p, lv in implied.items() if lv == level}
+        present -= missing
         if len(missing) >= len(present):
             return level
     return None
 
 
-def score_dimension(dimension: str, findings: Iterable[Finding], max_level: int = 5) -> DimensionScore:
+def score_dimension(
+    dimension: str, findings: Iterable[Finding], max_level: int = 5, foundations: Foundations | None = None
+) -> DimensionScore:
     """Level, confidence and gaps of one dimension from its findings (other dimensions ignored)."""
     relevant = [f for f in findings if f.dimension == dimension and f.status is not Status.UNKNOWN]
     if not relevant:
         return DimensionScore(dimension, None, 0.0, (), (), False, "no evidence from the stakeholder: not assessed")
     grouped = group_by_level(relevant)
     highest_positive = max(grouped.present, default=1)
-    blocked = first_blocked_level(grouped, max_level)
+    blocked = first_blocked_level(grouped, max_level, foundations)
     cap = max_level if blocked is None else blocked - 1
     level = max(1, min(highest_positive, cap))
 
