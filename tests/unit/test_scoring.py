@@ -106,9 +106,12 @@ def test_overall_is_the_weakest_assessed_dimension_and_flags_incomplete() -> Non
 
 
 def test_implied_foundations_count_as_in_place_against_a_single_stated_gap() -> None:
-    # Shared on-call (level 4) implies defined roles (level 3); one stated level-3 gap then no longer
-    # outweighs what is in place at level 3, so level 4 stands.
-    foundations = {"collab.on-call": [("collab.roles", 3)], "collab.roles": [("collab.handoff", 2)]}
+    # Shared on-call (level 4) implies defined roles and regular meetings (level 3); one stated
+    # level-3 gap then no longer outweighs what is in place at level 3, so level 4 stands.
+    foundations = {
+        "collab.on-call": [("collab.roles", 3), ("collab.meetings", 3)],
+        "collab.roles": [("collab.handoff", 2)],
+    }
     findings = [
         f("collab.on-call", 4, Status.PRESENT, dimension="collaboration"),
         f("collab.tool", 3, Status.ABSENT, dimension="collaboration"),
@@ -118,9 +121,14 @@ def test_implied_foundations_count_as_in_place_against_a_single_stated_gap() -> 
     # Implication is transitive, and a practice stated missing is never counted as implied.
     from assistant.scoring import implied_in_place
 
-    assert implied_in_place(["collab.on-call"], foundations) == {"collab.roles": 3, "collab.handoff": 2}
+    assert implied_in_place(["collab.on-call"], foundations) == {
+        "collab.roles": 3,
+        "collab.meetings": 3,
+        "collab.handoff": 2,
+    }
     stated = [
         f("collab.on-call", 4, Status.PRESENT, dimension="collaboration"),
         f("collab.roles", 3, Status.ABSENT, dimension="collaboration"),
+        f("collab.meetings", 3, Status.ABSENT, dimension="collaboration"),
     ]
     assert score_dimension("collaboration", stated, 5, foundations).level == 2
