@@ -53,8 +53,9 @@ _MIN_CLAUSE_WORDS = 3
 _EDGE = " \t\r\n,;:-–—\"'"
 
 
-def segment(answer: str) -> list[Clause]:
-    """Split an answer into clauses; fragments under three words join their neighbour."""
+def segment(answer: str, merge: bool = True) -> list[Clause]:
+    """Split an answer into clauses; fragments under three words join their neighbour (unless
+    ``merge`` is false)."""
     spans: list[tuple[int, int]] = []
     position = 0
     for match in _BOUNDARY.finditer(answer):
@@ -64,6 +65,8 @@ def segment(answer: str) -> list[Clause]:
     if position < len(answer):
         spans.append((position, len(answer)))
     trimmed = [_trim(answer, s, e) for s, e in spans]
+    if not merge:
+        return [Clause(s, e, answer[s:e]) for s, e in trimmed if s < e]
     merged: list[tuple[int, int]] = []
     for start, end in trimmed:
         if start >= end:

@@ -183,10 +183,18 @@ class Extractor:
         clauses = [c for c in segment(answer) if c.text.strip()]
         evidence_clauses: list[Clause] = []
         for clause in clauses:
-            if is_instruction(clause.text):
-                reading.instructions_ignored.append(clause.text)
-            elif not is_ignorance(clause.text):
-                evidence_clauses.append(clause)
+            if not is_instruction(clause.text):
+                if not is_ignorance(clause.text):
+                    evidence_clauses.append(clause)
+                continue
+            # Only the instruction itself is set aside: a statement that shares its clause (a short
+            # "New instructions:" joined to the sentence before) is still evidence.
+            for piece in segment(clause.text, merge=False):
+                part = Clause(clause.start + piece.start, clause.start + piece.end, piece.text)
+                if is_instruction(part.text) or len(part.text.split()) < 3:
+                    reading.instructions_ignored.append(part.text)
+                elif not is_ignorance(part.text):
+                    evidence_clauses.append(part)
         if not evidence_clauses:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
