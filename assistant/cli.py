@@ -331,6 +331,44 @@ def interview(
     _print_assessment(service.assessment(session_id))
 
 
+@app.command()
+@handle_errors
+def engagement(
+    engagement_id: Annotated[str | None, typer.Argument(help="Engagement id; omit to list engagements.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the combined assessment as JSON.")] = False,
+    framework: FrameworkOption = None,
+    engine: EngineOption = None,
+) -> None:
+    """List engagements, or show one: its sessions and the combined assessment with divergences."""
+    from assistant.engines import open_engine
+    from assistant.persistence import Database
+    from assistant.sessions import InterviewService
+
+    settings = get_settings()
+    database = Database(settings.resolved_database_url)
+    if engagement_id is None:
+        table = Table(title="engagements")
+        for column in ("id", "organisation", "sessions", "created"):
+            table.add_column(column)
+        for record in database.list_engagements():
+            sessions = database.list_sessions(record.id)
+            table.add_row(record.id, escape(record.organisation), str(len(sessions)), f"{record.created_at:%Y-%m-%d}")
+        out.print(table)
+        return
+    service = InterviewService(database, open_engine(settings, framework, engine))
+    combined = service.engagement_assessment(engagement_id)
+    if as_json:
+        print(combined.model_dump_json(indent=2))
+        return
+    for session in database.list_sessions(engagement_id):
+        who = escape(session.stakeholder or session.role or "stakeholder")
+        out.print(f"session {session.id}: {who} ({session.status})", highlight=False)
+    _print_assessment(combined)
+    for divergence in combined.divergences:
+        views = ", ".join(f"{escape(k)} {v}" for k, v in divergence.levels.items())
+        out.print(f"divergence in {divergence.dimension}: {views}", style="yellow", highlight=False)
+
+
 def _check_writable(path: Path) -> None:
     parent = path.expanduser().resolve().parent
     if not parent.is_dir():

@@ -149,3 +149,24 @@ def test_interview_in_the_terminal_saves_and_resumes(tmp_path: Path) -> None:
     assert "Development" in resumed.stdout  # the final assessment table
     forged = invoke("interview", "--resume", "not-a-session", env=env)
     assert_one_line_error(forged, "unknown session")
+
+
+def test_engagement_command_lists_and_combines_sessions(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    from assistant.persistence import Database
+    from assistant.sessions import InterviewService
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    service = InterviewService(Database(url), engine)
+    first = service.start("Nordbank", role="Data scientist").session
+    service.send(first.id, "We have Grafana dashboards with drift alerts that page the on-call rota.")
+    second = service.start("Nordbank", role="Product owner", engagement_id=first.engagement_id).session
+    service.send(second.id, "Nobody monitors the models; customers tell us when something is wrong.")
+    env = {"MATURITY_DATABASE_URL": url}
+    listing = invoke("engagement", env=env)
+    assert listing.exit_code == 0 and first.engagement_id in listing.stdout
+    shown = invoke("engagement", first.engagement_id, "--json", env=env)
+    assert shown.exit_code == 0, shown.output
+    combined = json.loads(shown.stdout)
+    assert [d["dimension"] for d in combined["divergences"]] == ["monitoring"]
+    assert len(combined["stakeholders"]) == 2
+    assert_one_line_error(invoke("engagement", "no-such-engagement", env=env), "unknown engagement")
