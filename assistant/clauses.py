@@ -184,6 +184,12 @@ _NEGATED = re.compile(
         r"hardly",
         r"barely",
         r"\w+n't",
+        # Working apart is the denial of working together.
+        r"(?:work|works|working|worked|operate|operates) (?:completely |totally |quite |very |mostly )?"
+        r"(?:separately|apart|in silos|independently|in isolation)",
+        r"siloed",
+        r"in (?:separate |our own |their own )?silos",
+        r"over the wall",
         r"\w+n’t",
     )
     + r")\b",
