@@ -54,6 +54,7 @@ class ExtractionParams:
     secondary_margin: float = 0.0  # another dimension's practice also counts when within this of the best match
     holding_back_extra: float = 0.1  # evidence that a practice is missing must match this much more clearly
     negation_extra: float = 0.05  # ... unless the clause says so in so many words ("there are no dashboards")
+    question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
 
@@ -198,18 +199,31 @@ class Extractor:
         if not evidence_clauses:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
-        in_context = [f"{turn.question} {body}" for body in bodies]
-        vectors = self.bank.encode(bodies + in_context)
-        own, contextual = vectors[: len(bodies)], vectors[len(bodies) :]
+        own = self.bank.encode(bodies)
         question_practices = self._question_practices(turn)
+        prior = self._dimension_prior(question_practices)
         for i, clause in enumerate(evidence_clauses):
-            found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0)
+            found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0, prior)
             if not found and is_bare_reply(clause.text):
                 found = self._bare_reply(clause, turn, question_practices)
-            if not found:
-                found = self._match(clause, bodies[i], contextual[i], turn, self.params.context_threshold, 0.85)
+            if not found and self.params.context_threshold < 1.0 and turn.question.strip():
+                contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
+                found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
             reading.observations.extend(found)
         return reading
+
+    def _dimension_prior(self, question_practices: list[str]) -> np.ndarray | None:
+        """A small bonus for the practices of the dimension the question was about: "a written
+        checklist that restarts the scheduled task" answers a deployment question, not a
+        maintenance one."""
+        if not question_practices or self.params.question_dimension_bonus <= 0:
+            return None
+        dimensions = {self.framework.practice_index[p][0].id for p in question_practices}
+        if len(dimensions) != 1:
+            return None
+        (dimension,) = dimensions
+        owners = [self.framework.practice_index[pid][0].id == dimension for pid in self.bank.practice_ids]
+        return np.where(np.asarray(owners), self.params.question_dimension_bonus, 0.0)
 
     def _question_practices(self, turn: AnswerTurn) -> list[str]:
         if turn.question_id and turn.question_id in self.framework.question_index:
@@ -237,7 +251,14 @@ class Extractor:
         return [Observation(pid, dimension, level, Status.ABSENT, 0.55, turn.turn, clause.text, "bare negative reply")]
 
     def _match(
-        self, clause: Clause, body: str, vector: np.ndarray, turn: AnswerTurn, threshold: float, weight: float
+        self,
+        clause: Clause,
+        body: str,
+        vector: np.ndarray,
+        turn: AnswerTurn,
+        threshold: float,
+        weight: float,
+        prior: np.ndarray | None = None,
     ) -> list[Observation]:
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
@@ -246,6 +267,8 @@ class Extractor:
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus
+        if prior is not None:
+            score = score + prior
         mood = read_mood(body)
         manual = manual_marker(body)
         automatic = automatic_marker(body)
