@@ -308,8 +308,11 @@ def interview(
         _, reply = service.resume(resume)
         session_id = resume
     else:
-        if not organisation:
-            organisation = input("Organisation: ") if sys.stdin.isatty() else ""
+        if not organisation and sys.stdin.isatty():
+            try:
+                organisation = input("Organisation: ")
+            except EOFError:
+                return
         started = service.start(organisation or "", stakeholder=name, role=role, engagement_id=engagement)
         session_id, reply = started.session.id, started.reply
         err.print(f"session {session_id} (resume with: maturity interview --resume {session_id})", style="dim")
