@@ -32,7 +32,7 @@ DEFAULT_BUDGET = 14
 #: a consultant wants the stakeholder's own words on each area.
 MIN_QUESTIONS_PER_DIMENSION = 4
 #: After this many answers in a row with no usable evidence, the stakeholder does not know the area.
-MAX_FRUITLESS_IN_A_ROW = 2
+MAX_FRUITLESS_IN_A_ROW = 3
 QUOTE_CHARS = 90
 
 
