@@ -21,7 +21,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check assistant evals tests ui
-	$(BIN)/mypy assistant
+	$(BIN)/mypy assistant evals
 	$(BIN)/pytest -q
 
 lint: install
@@ -29,7 +29,7 @@ lint: install
 	$(BIN)/ruff format --check assistant evals tests ui
 
 typecheck: install
-	$(BIN)/mypy assistant
+	$(BIN)/mypy assistant evals
 
 # Knowledge bases for the dev question sets: the seeds and the external corpus.
 EVAL_DIR := $(MATURITY_HOME)/eval

@@ -49,7 +49,7 @@ def main() -> None:
         if args.sets and name not in args.sets:
             continue
         service = service_for(name, spec, settings, args.out)
-        report = run_cases(service, list(question_cases(spec)))
+        report = run_cases(list(question_cases(spec)), knowledge=service)
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / f"report-{name}.json").write_text(json.dumps(report, indent=2))
         q = report["summary"]["questions"]
