@@ -22,9 +22,9 @@ MAX_QUESTION_CHARS = 2000
 NOT_COVERED = "The knowledge base does not cover this question."
 TOP_PASSAGES = 5
 ANSWER_PASSAGES = 3
-MAX_SENTENCES = 5
+MAX_SENTENCES = 7
 PASSAGE_PRIOR = 0.3  # score bonus of the top passage's sentences, decaying as 1/rank
-RUNNER_UP_SHARE = 0.5  # sentences scoring below this share of the best are left out
+RUNNER_UP_SHARE = 0.35  # sentences scoring below this share of the best are left out
 
 
 @dataclass(frozen=True)
