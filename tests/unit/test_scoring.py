@@ -132,3 +132,17 @@ def test_implied_foundations_count_as_in_place_against_a_single_stated_gap() -> 
         f("collab.meetings", 3, Status.ABSENT, dimension="collaboration"),
     ]
     assert score_dimension("collaboration", stated, 5, foundations).level == 2
+
+
+def test_practices_in_place_above_a_level_count_toward_it() -> None:
+    # Level 3: one practice stated missing (registry); in place above it: continuous delivery (4)
+    # and canary releases (5) -> 2 > 1, level 3 is substantially in place and level 5 stands.
+    strong = [
+        f("dev.cd", 4, Status.PRESENT),
+        f("dev.canary", 5, Status.PRESENT),
+        f("dev.registry", 3, Status.ABSENT),
+    ]
+    assert score_dimension(D, strong).level == 5
+    # With only one practice above, it is a tie: level 3 is blocked and the dimension sits at 2.
+    weak = [f("dev.cd", 4, Status.PRESENT), f("dev.registry", 3, Status.ABSENT)]
+    assert score_dimension(D, weak).level == 2
