@@ -54,6 +54,8 @@ class ExtractionParams:
     secondary_margin: float = 0.0  # another dimension's practice also counts when within this of the best match
     holding_back_extra: float = 0.1  # evidence that a practice is missing must match this much more clearly
     negation_extra: float = 0.05  # ... unless the clause says so in so many words ("there are no dashboards")
+    present_prefers_lower: float = 0.06  # a claim that reads about equally like a lower practice of the same
+    # dimension is read as that one: advanced practice has to be described as such (dev 0.906 -> 0.919)
     question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
@@ -306,6 +308,15 @@ class Extractor:
             best_by_dimension[dimension.id] = int(index)
             matched_missing = missing[index] > present[index] + self.params.polarity_margin
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
+            if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
+                lower = self._least_advanced_alike(score, int(index), dimension.id)
+                if lower != index:
+                    index = lower
+                    pid = bank.practice_ids[index]
+                    _, level, practice = self.framework.practice_index[pid]
+                    best_by_dimension[dimension.id] = index
+                    matched_missing = missing[index] > present[index] + self.params.polarity_margin
+                    status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
                 continue
             # A weak match that would hold a level back does more harm than a missed one; explicit
@@ -321,6 +332,17 @@ class Extractor:
         if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing:
             observations.extend(self._manual_automation(score, turn, clause, manual, missing_floor, best_by_dimension))
         return observations
+
+    def _least_advanced_alike(self, score: np.ndarray, index: int, dimension: str) -> int:
+        """Among this dimension's practices scoring within the margin of ``index``, the lowest level."""
+        bank = self.bank
+        floor = float(score[index]) - self.params.present_prefers_lower
+        best = index
+        for other in np.nonzero(score >= floor)[0]:
+            other_dimension, level, _ = self.framework.practice_index[bank.practice_ids[other]]
+            if other_dimension.id == dimension and level < bank.practice_levels[best]:
+                best = int(other)
+        return best
 
     def _manual_automation(
         self,
