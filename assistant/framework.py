@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import InputError
+from assistant.yamlfile import parse_yaml, read_text
 
 FRAMEWORK_FORMAT = "maturity-framework/1"
 MAX_FRAMEWORK_BYTES = 2 * 1024 * 1024
@@ -178,12 +178,7 @@ class Framework(_Strict):
 
 def parse_framework(text: str, origin: str = "framework") -> Framework:
     """Validate framework YAML text; ``FrameworkError`` names ``origin`` and the first problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise FrameworkError(f"{origin}: not valid YAML{where}") from exc
+    data = parse_yaml(text, origin, FrameworkError)
     if not isinstance(data, dict):
         raise FrameworkError(f"{origin}: a framework is a YAML mapping with format, name, levels and dimensions")
     try:
@@ -197,14 +192,11 @@ def parse_framework(text: str, origin: str = "framework") -> Framework:
 
 def load_framework(path: Path) -> Framework:
     """Read and validate a framework file."""
-    try:
-        if path.stat().st_size > MAX_FRAMEWORK_BYTES:
-            raise FrameworkError(f"{path}: over {MAX_FRAMEWORK_BYTES // (1024 * 1024)} MB; is this a framework file?")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise FrameworkError(f"{path}: no such framework file; pass --framework with an existing YAML file") from exc
-    except UnicodeDecodeError as exc:
-        raise FrameworkError(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise FrameworkError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    text = read_text(
+        path,
+        max_bytes=MAX_FRAMEWORK_BYTES,
+        error=FrameworkError,
+        too_big="is this a framework file?",
+        missing="no such framework file; pass --framework with an existing YAML file",
+    )
     return parse_framework(text, str(path))

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.errors import CaseFormatError
-from assistant.evaluation.cases import CASE_FORMAT, MAX_CASE_BYTES, TranscriptCase, load_case
+from assistant.evaluation.cases import CASE_FORMAT, MAX_CASE_BYTES, TranscriptCase, case_from_data
 from assistant.extraction import AnswerTurn
+from assistant.yamlfile import parse_yaml, read_text
 
 MAX_ANSWER_BYTES = 1024 * 1024
 
@@ -48,26 +48,18 @@ def answer_turns(pairs: list[tuple[str, str]]) -> list[AnswerTurn]:
 def load_transcript(path: Path) -> Transcript:
     """Read a transcript case (``format: maturity-case/1``, ``kind: transcript``) or a plain
     transcript: a list of ``{question, answer}`` mappings, or a mapping with ``turns``."""
-    try:
-        if path.stat().st_size > MAX_CASE_BYTES:
-            raise CaseFormatError(f"{path}: over {MAX_CASE_BYTES // (1024 * 1024)} MB; a transcript is small YAML")
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise CaseFormatError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise CaseFormatError(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise CaseFormatError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        data: Any = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CaseFormatError(f"{path}: not valid YAML{where}") from exc
+    raw = read_text(
+        path,
+        max_bytes=MAX_CASE_BYTES,
+        error=CaseFormatError,
+        too_big="a transcript is small YAML",
+        missing="no such file",
+    )
+    data: Any = parse_yaml(raw, str(path), CaseFormatError)
     if isinstance(data, dict) and "format" in data:
         if data.get("kind") != "transcript":
             raise CaseFormatError(f"{path}: kind {data.get('kind')!r} is not a transcript; assess reads transcripts")
-        case = load_case(path)
+        case = case_from_data(data, path)
         assert isinstance(case, TranscriptCase)
         pairs = [(t.question, t.answer) for t in case.turns]
         return Transcript(answer_turns(pairs), case.organisation, case.role, None, case)

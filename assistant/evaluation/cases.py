@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import CaseFormatError
+from assistant.yamlfile import parse_yaml, read_text
 
 CASE_FORMAT = "maturity-case/1"
 DIMENSIONS = ("collaboration", "development", "monitoring")
@@ -79,20 +79,12 @@ _MODELS: dict[str, type[BaseModel]] = {"question": QuestionCase, "transcript": T
 
 def load_case(path: Path) -> Case:
     """Parse and validate one case file; ``CaseFormatError`` names the file and the problem."""
-    try:
-        if path.stat().st_size > MAX_CASE_BYTES:
-            raise CaseFormatError(f"{path}: over {MAX_CASE_BYTES // (1024 * 1024)} MB; a case file is small YAML")
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CaseFormatError(f"{path}: not UTF-8 text") from exc
-    except OSError as exc:
-        raise CaseFormatError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CaseFormatError(f"{path}: not valid YAML{where}") from exc
+    raw = read_text(path, max_bytes=MAX_CASE_BYTES, error=CaseFormatError, too_big="a case file is small YAML")
+    return case_from_data(parse_yaml(raw, str(path), CaseFormatError), path)
+
+
+def case_from_data(data: Any, path: Path) -> Case:
+    """Validate the parsed YAML of a case file (``path`` only names it in errors)."""
     if not isinstance(data, dict):
         raise CaseFormatError(f"{path}: a case must be a YAML mapping with format, id and kind")
     if data.get("format") != CASE_FORMAT:
