@@ -118,7 +118,6 @@ class CueBank:
         self.cue_texts = texts
         self.cue_owner = np.asarray(owners)
         self.cue_missing = np.asarray(is_missing)
-        self.cue_negated = np.asarray([read_mood(t).mood is Mood.NEGATED for t in texts])
         self.cue_vectors = encoder.encode(texts)
         self.off_topic_vectors = encoder.encode(list(framework.off_topic)) if framework.off_topic else None
         self.practice_automated = np.asarray(
@@ -170,7 +169,7 @@ class CueBank:
 
 
 class Extractor:
-    """The embedded engine's extraction: turns in, findings out."""
+    """The embedded engine's extraction: answers in, observations out (``aggregate`` makes findings)."""
 
     engine = "embedded"
 
@@ -367,10 +366,6 @@ class Extractor:
     # -- whole transcripts ----------------------------------------------------------------
     def read(self, turns: Sequence[AnswerTurn]) -> list[TurnReading]:
         return [self.read_turn(t) for t in turns]
-
-    def extract(self, turns: Sequence[AnswerTurn], session: str | None = None) -> list[Finding]:
-        observations = [o for reading in self.read(turns) for o in reading.observations]
-        return aggregate(observations, session)
 
 
 def _status(

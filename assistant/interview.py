@@ -379,6 +379,16 @@ class Interview:
 
     def _ask(self, question: Question, *, probe: bool, acknowledgement: str) -> AgentReply:
         self.asked.append(_Asked(question.id, probe))
+        return self._question_reply(question, probe, acknowledgement)
+
+    def _repeat(self, notice: str) -> AgentReply:
+        """Say something and ask the current question again (nothing recorded as an answer)."""
+        if not self.asked:
+            return self._message(notice, "notice")
+        current = self.asked[-1]
+        return self._question_reply(self.framework.question_index[current.question_id][1], current.probe, notice)
+
+    def _question_reply(self, question: Question, probe: bool, acknowledgement: str) -> AgentReply:
         text = question.probe if probe else question.text
         suggestions = [*question.suggestions, *self.prompts.lists.get("always", [])]
         return AgentReply(
@@ -388,23 +398,6 @@ class Interview:
             question_id=question.id,
             acknowledgement=acknowledgement,
             suggestions=list(dict.fromkeys(suggestions)),
-            progress=self.progress(),
-        )
-
-    def _repeat(self, notice: str) -> AgentReply:
-        """Say something and ask the current question again (nothing recorded as an answer)."""
-        if not self.asked:
-            return self._message(notice, "notice")
-        current = self.asked[-1]
-        question = self.framework.question_index[current.question_id][1]
-        text = question.probe if current.probe else question.text
-        return AgentReply(
-            text=f"{notice} {text}",
-            kind="probe" if current.probe else "question",
-            question=text,
-            question_id=question.id,
-            acknowledgement=notice,
-            suggestions=list(dict.fromkeys([*question.suggestions, *self.prompts.lists.get("always", [])])),
             progress=self.progress(),
         )
 

@@ -16,7 +16,7 @@ from assistant.assessment import Assessment, Stakeholder, combine_assessments
 from assistant.engines import EmbeddedEngine
 from assistant.errors import InputError
 from assistant.interview import DEFAULT_BUDGET, AgentReply, Interview
-from assistant.persistence import Database, SessionRecord
+from assistant.persistence import Database, SessionRecord, TurnRecord
 
 #: Messages up to this size are stored whole (only the first part is read); larger ones are refused
 #: before anything is stored, so the stakeholder can split them.
@@ -147,10 +147,7 @@ class InterviewService:
             return self._locks.setdefault(session_id, threading.Lock())
 
 
-def _reply_from_turn(turn: object, agent: Interview) -> AgentReply:
-    from assistant.persistence import TurnRecord
-
-    assert isinstance(turn, TurnRecord)
+def _reply_from_turn(turn: TurnRecord, agent: Interview) -> AgentReply:
     meta = turn.meta or {}
     return AgentReply(
         text=turn.text,
