@@ -372,23 +372,92 @@ def engagement(
         out.print(f"divergence in {divergence.dimension}: {views}", style="yellow", highlight=False)
 
 
+@app.command()
+@handle_errors
+def report(
+    source: Annotated[
+        str, typer.Argument(help="Assessment JSON (from `maturity assess --json`), a session id or an engagement id.")
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="md, html, pdf or docx (default: from --out, else md).")
+    ] = None,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: Markdown to stdout).")
+    ] = None,
+    framework: FrameworkOption = None,
+    engine: EngineOption = None,
+) -> None:
+    """Draft the consultant report: findings with quotes, cited recommendations, roadmap, figures."""
+    from assistant.engines import open_engine
+    from assistant.knowledge import open_service
+    from assistant.persistence import Database
+    from assistant.report.render import REPORT_FORMATS
+    from assistant.report.service import Reporter, load_source
+    from assistant.sessions import InterviewService
+
+    chosen = (fmt or (out_file.suffix.lstrip(".").lower() if out_file else "md")).lower()
+    chosen = {"markdown": "md", "htm": "html", "word": "docx"}.get(chosen, chosen)
+    if chosen not in REPORT_FORMATS:
+        raise MaturityError(f"unknown report format {chosen!r}; choose one of {', '.join(REPORT_FORMATS)}")
+    if chosen in ("pdf", "docx") and out_file is None:
+        raise MaturityError(f"a {chosen} report is binary; give a file with --out report.{chosen}")
+    if out_file is not None:
+        _check_writable(out_file)
+    settings = get_settings()
+    engine_ = open_engine(settings, framework, engine)
+    database = Database(settings.resolved_database_url)
+    loaded = load_source(source, database, InterviewService(database, engine_))
+    reporter = Reporter(settings, open_service(settings), engine_.framework)
+    drafted = reporter.build(loaded.assessment, answers=loaded.answers)
+    data = reporter.render(drafted, chosen)
+    if out_file is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    _write_atomic(out_file, data)
+    err.print(f"wrote {out_file} ({chosen}, {len(data):,} bytes)", highlight=False)
+
+
+@app.command()
+@handle_errors
+def ui(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7860,
+) -> None:
+    """Serve the web app: stakeholder interviews at / and the consultant view at /consultant."""
+    from assistant.settings import REPOSITORY_ROOT
+
+    if str(REPOSITORY_ROOT) not in sys.path:  # ui/ sits beside the installed package, in the repository
+        sys.path.append(str(REPOSITORY_ROOT))
+    from ui.app import serve
+
+    serve(get_settings(), host=host, port=port)
+
+
 def _check_writable(path: Path) -> None:
     parent = path.expanduser().resolve().parent
     if not parent.is_dir():
         raise MaturityError(f"cannot write {path}: folder {parent} does not exist")
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, content: str | bytes) -> None:
+    """Write through a temporary file in the same folder, so a failure leaves no partial file."""
     import os
     import tempfile
 
     path = path.expanduser()
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a report is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
         raise MaturityError(f"cannot write {path} ({exc.strerror or exc})") from exc
 
 

@@ -40,7 +40,11 @@ class KnowledgeLink(_Strict):
 
 class Practice(_Strict):
     id: Slug
+    title: str | None = Field(default=None, max_length=120, description="Short name of the practice for reports")
     statement: str = Field(min_length=3)
+    action: str | None = Field(
+        default=None, max_length=400, description="What a consultant recommends to put the practice in place"
+    )
     present: list[Cue] = Field(min_length=1)
     missing: list[Cue] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
@@ -50,6 +54,14 @@ class Practice(_Strict):
     )
     implies: list[Slug] = Field(default_factory=list)
     knowledge: list[KnowledgeLink] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """The practice's short name: its title, else its id made readable."""
+        if self.title:
+            return self.title
+        words = self.id.rsplit(".", 1)[-1].replace("-", " ").replace("_", " ")
+        return words[:1].upper() + words[1:]
 
     @property
     def is_automated(self) -> bool:

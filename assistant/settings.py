@@ -10,7 +10,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     )
     framework: Path = Field(
         default=REPOSITORY_ROOT / "knowledge" / "framework.yaml", description="Maturity framework file."
+    )
+    consultant_user: str = Field(default="consultant", description="User name for the app's consultant view.")
+    consultant_password: SecretStr | None = Field(
+        default=None,
+        description="Password for the app's consultant view; unset disables the consultant view.",
     )
 
     @property
