@@ -164,6 +164,61 @@ def eval_wall_time() -> dict[str, Any]:
     }
 
 
+def report_timing(repeats: int = 3) -> dict[str, Any]:
+    """Drafting and exporting reports for the hold-out transcripts, per format, in one process.
+
+    The baseline is assessing the same transcript (what a consultant waits for already), so the
+    ratios say what the report adds on this machine; medians over the cases, best of ``repeats``.
+    """
+    from assistant.engines import open_engine
+    from assistant.evaluation.cases import TranscriptCase, load_cases
+    from assistant.evaluation.runner import assess_transcript
+    from assistant.knowledge import open_service
+    from assistant.report.service import Reporter
+
+    settings = get_settings()
+    engine = open_engine(settings)
+    reporter = Reporter(settings, open_service(settings), engine.framework)
+    cases = [
+        c
+        for c in load_cases([REPOSITORY_ROOT / "evals" / "cases" / "assessments" / "holdout"])
+        if isinstance(c, TranscriptCase)
+    ]
+    timings: dict[str, list[float]] = {k: [] for k in ("assess", "build", "figures", "md", "html", "pdf", "docx")}
+
+    def best(action: Any) -> tuple[float, Any]:
+        results = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            value = action()
+            results.append((time.perf_counter() - started, value))
+        return min(results, key=lambda r: r[0])
+
+    for case in cases:
+        seconds, assessment = best(lambda case=case: assess_transcript(engine, case))
+        if all(level is None for level in assessment.levels.values()):
+            continue
+        timings["assess"].append(seconds)
+        seconds, report = best(lambda assessment=assessment: reporter.build(assessment))
+        timings["build"].append(seconds)
+        seconds, figures = best(lambda report=report: reporter.figures(report))
+        timings["figures"].append(seconds)
+        for fmt in ("md", "html", "pdf", "docx"):
+            seconds, _ = best(lambda report=report, fmt=fmt, figures=figures: reporter.render(report, fmt, figures))
+            timings[fmt].append(seconds)
+    medians = {k: statistics.median(v) for k, v in timings.items()}
+    total = {
+        fmt: medians["build"] + (medians["figures"] if fmt != "md" else 0) + medians[fmt]
+        for fmt in ("md", "html", "pdf", "docx")
+    }
+    return {
+        "cases": len(timings["assess"]),
+        "median_s": {k: round(v, 3) for k, v in medians.items()},
+        "report_total_s": {k: round(v, 3) for k, v in total.items()},
+        "ratio_to_assessment": {k: round(v / medians["assess"], 1) for k, v in total.items()},
+    }
+
+
 def main() -> None:
     only = sys.argv[1:]
     if only:
@@ -177,6 +232,7 @@ def main() -> None:
         "retrieval": retrieval_quality(),
         "ask_latency_warm": ask_latency(),
         "ask_cold_start": cold_start(),
+        "report": report_timing(),
     }
     text = json.dumps(results, indent=2)
     print(text)
@@ -192,6 +248,7 @@ BENCHES = {
     "retrieval": retrieval_quality,
     "ask": ask_latency,
     "cold": cold_start,
+    "report": report_timing,
 }
 
 

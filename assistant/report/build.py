@@ -130,6 +130,7 @@ class ReportBuilder:
             stakeholders=list(assessment.stakeholders),
             engine=assessment.engine,
             fallback=assessment.fallback,
+            fallback_reason=assessment.fallback_reason,
             introduction=self._introduction(assessment, organisation, sources),
             scope=self._scope(),
             executive_summary=self._executive_summary(assessment, organisation, dimensions, roadmap),

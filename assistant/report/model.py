@@ -120,6 +120,7 @@ class Report(_Model):
     stakeholders: list[Stakeholder]
     engine: str
     fallback: bool = False
+    fallback_reason: str | None = None
     introduction: list[Statement]
     scope: list[Statement]
     executive_summary: list[Statement]
