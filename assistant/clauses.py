@@ -295,6 +295,7 @@ def is_instruction(text: str) -> bool:
 
 _BARE_REPLY = re.compile(
     r"^\s*(?:no|nope|nah|not really|not at all|not yet|none|never|we don'?t|we do not|we haven'?t|"
+    r"i don'?t|i do not|i haven'?t|they don'?t|they do not|it doesn'?t|nobody does|no one does|we never|i never|"
     r"there isn'?t|there is none|nothing|not as such|no,? not really|yes|yeah|yep|we do|sort of|kind of|"
     r"partly|sometimes|i don'?t know|not sure)\b[\s\w,']{0,25}[.!]?\s*$",
     re.IGNORECASE,

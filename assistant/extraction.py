@@ -56,6 +56,7 @@ class ExtractionParams:
     negation_extra: float = 0.05  # ... unless the clause says so in so many words ("there are no dashboards")
     present_prefers_lower: float = 0.06  # a claim that reads about equally like a lower practice of the same
     # dimension is read as that one: advanced practice has to be described as such (dev 0.906 -> 0.919)
+    bare_question_threshold: float = 0.4  # the same, for a bare reply ("I don't.") that has no topic of its own
     question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
@@ -89,6 +90,8 @@ class Observation:
 class TurnReading:
     observations: list[Observation] = field(default_factory=list)
     instructions_ignored: list[str] = field(default_factory=list)
+    #: Set by an LLM engine when this reading is the embedded engine's, standing in: why.
+    fallback: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -206,7 +209,10 @@ class Extractor:
         for i, clause in enumerate(evidence_clauses):
             found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0, prior)
             if not found and is_bare_reply(clause.text):
-                found = self._bare_reply(clause, turn, question_practices)
+                # A bare reply has nothing but the question to go on, so a looser match of the
+                # question to the framework's questions is better than reading nothing.
+                practices = question_practices or self._question_practices(turn, self.params.bare_question_threshold)
+                found = self._bare_reply(clause, turn, practices)
             if not found and self.params.context_threshold < 1.0 and turn.question.strip():
                 contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
                 found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
@@ -226,7 +232,7 @@ class Extractor:
         owners = [self.framework.practice_index[pid][0].id == dimension for pid in self.bank.practice_ids]
         return np.where(np.asarray(owners), self.params.question_dimension_bonus, 0.0)
 
-    def _question_practices(self, turn: AnswerTurn) -> list[str]:
+    def _question_practices(self, turn: AnswerTurn, threshold: float | None = None) -> list[str]:
         if turn.question_id and turn.question_id in self.framework.question_index:
             return list(self.framework.question_index[turn.question_id][1].practices)
         if not turn.question.strip():
@@ -234,7 +240,7 @@ class Extractor:
         vector = self.bank.encode([turn.question])[0]
         sims = self.bank.question_vectors @ vector
         best = int(np.argmax(sims)) if len(sims) else -1
-        if best < 0 or sims[best] < self.params.question_threshold:
+        if best < 0 or sims[best] < (self.params.question_threshold if threshold is None else threshold):
             return []
         return list(self.framework.question_index[self.bank.question_ids[best]][1].practices)
 

@@ -24,7 +24,7 @@ ENGAGEMENTS = Path(__file__).resolve().parent / "engagements"
 def main(argv: list[str]) -> int:
     which = [a for a in argv if not a.startswith("-")] or ["dev", "holdout"]
     if which == ["all"]:
-        which = ["dev", "holdout"]
+        which = ["dev", "holdout", "holdout2"]
     verbose = "--verbose" in argv
     engine = open_engine(get_settings())
     for name in which:
