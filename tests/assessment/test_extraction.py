@@ -112,3 +112,11 @@ def test_denied_automation_is_about_the_automated_practice(engine) -> None:  # t
     found = read(engine, "A data scientist starts the retraining by hand; nothing retrains automatically.")
     denied = [pid for pid, status in found.items() if status is Status.ABSENT]
     assert denied and all(engine.framework.practice_index[p][2].is_automated for p in denied)
+
+
+@pytest.mark.parametrize("reply", ["I don't.", "No.", "They don't, really."])
+def test_a_bare_reply_takes_the_question_as_its_topic(engine, reply: str) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, reply, question="How do you check the model is still getting things right?")
+    assert found and set(found.values()) == {Status.ABSENT}
+    assert all(p.startswith("monitoring.") for p in found)
+    assert read(engine, reply) == {}  # without a question there is nothing to deny
