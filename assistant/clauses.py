@@ -111,6 +111,9 @@ _PLANNED = re.compile(
         r"(?:are|is|'re|am|'m) (?:currently |still |now )?(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching)",
         r"on (?:the|our) (?:roadmap|wish ?list|backlog|to-?do list)",
+        # Talk is not practice: "we've talked about retrospectives, but never held one".
+        r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
+        r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
         r"next (?:year|quarter|month|sprint|release|phase|fiscal year)",
         r"one day",
         r"some ?day",

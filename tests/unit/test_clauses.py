@@ -39,6 +39,8 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("We're evaluating MLflow for tracking", Mood.PLANNED),
         ("One day we'd like a model registry", Mood.PLANNED),
         ("It's on the roadmap for next quarter", Mood.PLANNED),
+        ("We've talked about retrospectives across teams", Mood.PLANNED),  # talk is not practice
+        ("We have discussed a model registry", Mood.PLANNED),
         ("We don't have alerts yet but plan to", Mood.PLANNED),
         ("A few unit tests run before release", Mood.PARTIAL),
         ("Sometimes we check accuracy", Mood.PARTIAL),
