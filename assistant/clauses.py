@@ -169,7 +169,7 @@ _PARTIAL = re.compile(
 _NEGATED = re.compile(
     r"\b(?:"
     + _words(
-        r"no",
+        r"no(?![-\u2011])",  # "no-shows" is a noun, not a denial
         r"not",
         r"never",
         r"none",
@@ -180,7 +180,10 @@ _NEGATED = re.compile(
         r"nor",
         r"without",
         r"lack(?:s|ing)?",
-        r"missing",
+        # "missing" denies as a predicate ("tests are missing"), not as an adjective ("alerts on
+        # missing values", "add the missing ones").
+        r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing",
+        r"missing (?:from|in|entirely|completely)",
         r"absent",
         r"zero",
         r"cannot",

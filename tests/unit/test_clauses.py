@@ -49,6 +49,9 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("Every merge request triggers a Jenkins pipeline", Mood.AFFIRMED),
         ("No, we copy the pickle file by hand", Mood.AFFIRMED),  # the leading "No," answers the interviewer
         ("We evaluate every model against a holdout set", Mood.AFFIRMED),  # evaluating a model is not a plan
+        ("No-shows feed back daily so we score the models", Mood.AFFIRMED),  # a noun, not a denial
+        ("Alerts fire on missing values and out-of-range inputs", Mood.AFFIRMED),
+        ("Unit tests are missing for most models", Mood.NEGATED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
