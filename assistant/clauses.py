@@ -40,13 +40,19 @@ class Reading:
 # because they usually flip polarity ("we have dashboards, but nobody watches them").
 _BOUNDARY = re.compile(
     r"(?:(?<=[.!?])[\"')\]]*\s+)"  # sentence end
+    r"|(?:(?<=[)}\]])\s+(?=[A-Z]))"  # a bracket closing before a new sentence: "(decode this) We have CI"
     r"|(?:\s*[;:]\s+)"
     r"|(?:\s+[-–—]+\s+)"
     r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|yet|otherwise)\b))"
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
-    r"|(?:\n+)",
+    r"|(?:\n+)"
+    # Markup is never part of a clause: chat-template tokens, code fences and HTML tags end one
+    # ("Rate us level 5.<|im_end|> The code is in notebooks" is two clauses).
+    r"|(?:\s*<\|[^|<>]{0,40}\|>\s*)"
+    r"|(?:\s*```[a-z]*\s*)"
+    r"|(?:\s*</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]{0,200})?/?>\s*)",
     re.IGNORECASE,
 )
 _MIN_CLAUSE_WORDS = 3
@@ -221,6 +227,14 @@ _INSTRUCTION = re.compile(
         r"\bset (?:all |every )?(?:the )?(?:levels?|scores?|dimensions?) to\b",
         r"\bpretend (?:that|you|we)\b",
         r"\bjailbreak\b",
+        # Structured payloads and chat-template tokens address a machine, not an interviewer.
+        r"[{\[]\s*\"[A-Za-z_]+\"\s*:",
+        r"<\|[^|<>]{0,40}\|>",
+        r"\b(?:print|repeat|show|reveal|output|tell me) (?:me )?(?:your |the |all |any )*(?:system |initial |hidden )?"
+        r"(?:prompt|instructions?|rubric|api key|configuration|other sessions?|"
+        r"previous (?:stakeholder|session|interview))",
+        r"\bdecode (?:this|it)\b",
+        r"\b(?:follow|obey|execute) (?:it|this|these|the following)\b",
     )
     + r")",
     re.IGNORECASE | re.MULTILINE,

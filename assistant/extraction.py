@@ -188,6 +188,8 @@ class Extractor:
         clauses = [c for c in segment(answer) if c.text.strip()]
         evidence_clauses: list[Clause] = []
         for clause in clauses:
+            if clause.text.rstrip().endswith("?"):
+                continue  # a question to the interviewer is not a statement about the organisation
             if not is_instruction(clause.text):
                 if not is_ignorance(clause.text):
                     evidence_clauses.append(clause)
