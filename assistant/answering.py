@@ -45,6 +45,7 @@ class Answer:
     answer: str
     citations: list[Citation] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)  # dense, coverage: for calibration
+    fallback: str | None = None  # why an LLM answer was replaced by this extractive one (not in --json)
 
     def as_dict(self) -> dict[str, object]:
         """The ``maturity ask --json`` object, exactly as CASE-FORMAT specifies."""

@@ -39,7 +39,10 @@ KbOption = Annotated[Path | None, typer.Option("--kb", help="Knowledge-base dire
 FrameworkOption = Annotated[
     Path | None, typer.Option("--framework", help="Maturity framework YAML (default: knowledge/framework.yaml).")
 ]
-EngineOption = Annotated[str | None, typer.Option("--engine", help="Engine: 'embedded' (default).")]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="Engine: 'embedded' (default, no LLM) or 'openai:MODEL'; overrides MATURITY_LLM."),
+]
 
 
 def handle_errors(func: F) -> F:
@@ -167,64 +170,110 @@ def evaluate(
     kb: KbOption = None,
     json_file: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
     framework: FrameworkOption = None,
-    engine: EngineOption = None,
+    engine: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--engine",
+            help="Engine: 'embedded' (default) or 'openai:MODEL'; repeat it to compare engines side by side.",
+        ),
+    ] = None,
 ) -> None:
     """Run evaluation cases and print a summary; exits 0 whenever it ran, whatever the scores."""
-    from assistant.engines import open_engine
+    from assistant.engines import Engine, open_engine
     from assistant.evaluation.cases import QuestionCase, load_cases
-    from assistant.evaluation.runner import run_cases
+    from assistant.evaluation.runner import REPORT_FORMAT, run_cases
     from assistant.knowledge import open_service
 
     cases = load_cases(paths)  # validate every file before spending time on any
     if json_file is not None:
         _check_writable(json_file)
     settings = get_settings()
-    engine_ = open_engine(settings, framework, engine) if any(not isinstance(c, QuestionCase) for c in cases) else None
+    names: list[str | None] = list(dict.fromkeys(e.strip() for e in engine)) if engine else [None]
+    needs_engine = bool(engine) or any(not isinstance(c, QuestionCase) for c in cases)
+    # Open every engine first: a missing key or a bad name fails before any case runs.
+    engines: dict[str, Engine | None] = {}
+    for name in names:
+        opened = open_engine(settings, framework, name) if needs_engine else None
+        engines.setdefault(opened.name if opened else (name or settings.llm), opened)
     service = open_service(settings, kb) if any(isinstance(c, QuestionCase) for c in cases) else None
-    with progress_bar("evaluating") as update:
-        report = run_cases(cases, knowledge=service, engine=engine_, progress=update)
-    _print_summary(report)
+    reports: dict[str, dict[str, Any]] = {}
+    for label, engine_ in engines.items():
+        title = f"evaluating {label}" if len(engines) > 1 else "evaluating"
+        with progress_bar(title) as update:
+            reports[label] = run_cases(cases, knowledge=service, engine=engine_, progress=update)
+    _print_summary(reports)
     if json_file is not None:
-        _write_atomic(json_file, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        baseline = next(iter(reports))
+        # One engine: the maturity-eval/1 report exactly. Several: still a maturity-eval/1 object (the
+        # first engine's cases and summary at the top), plus every engine's full report under "engines".
+        payload = (
+            reports[baseline]
+            if len(reports) == 1
+            else {
+                "format": REPORT_FORMAT,
+                "baseline": baseline,
+                **{k: reports[baseline][k] for k in ("cases", "summary")},
+                "engines": reports,
+            }
+        )
+        _write_atomic(json_file, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
         out.print(f"report written to {json_file}", highlight=False)
 
 
-def _print_summary(report: dict[str, Any]) -> None:
+def _fmt(value: Any) -> str:
+    return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
+
+
+def _summary_rows(report: dict[str, Any], llm: bool) -> list[tuple[str, str]]:
     summary = report["summary"]
-    failed = [c for c in report["cases"] if not c["passed"] and not c.get("skipped")]
-    for case in failed[:30]:
-        detail = ""
-        if case["kind"] == "question":
-            detail = f"answerable={case['answerable']} missing={case['facts_missing']} sources={case['sources']}"
-        elif "predicted" in case:
-            detail = f"expected={case['expected']['levels']} predicted={case['predicted']['levels']}"
-        out.print(f"FAIL {escape(case['id'])} {escape(detail)}", highlight=False, soft_wrap=True)
-    table = Table(title="evaluation summary")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-
-    def fmt(value: Any) -> str:
-        return "-" if value is None else (f"{value:.3f}" if isinstance(value, float) else str(value))
-
-    table.add_row("cases", str(summary["cases"]))
-    table.add_row("passed", str(summary["passed"]))
+    rows = [("cases", str(summary["cases"])), ("passed", str(summary["passed"]))]
     if summary.get("skipped"):
-        table.add_row("skipped", str(summary["skipped"]))
+        rows.append(("skipped", str(summary["skipped"])))
     levels = summary.get("levels")
     if levels:
         for dimension, figures in levels["dimensions"].items():
-            table.add_row(
-                f"{dimension} exact / within one / MAE / QWK (n={figures['cases']})",
-                " / ".join(fmt(figures[k]) for k in ("exact", "within_one", "mae", "qwk")),
+            rows.append(
+                (
+                    f"{dimension} exact / within one / MAE / QWK (n={figures['cases']})",
+                    " / ".join(_fmt(figures[k]) for k in ("exact", "within_one", "mae", "qwk")),
+                )
             )
-        table.add_row("levels null accuracy", fmt(levels["null_accuracy"]))
-        table.add_row("overall level accuracy", fmt(levels["overall_accuracy"]))
+        rows.append(("levels null accuracy", _fmt(levels["null_accuracy"])))
+        rows.append(("overall level accuracy", _fmt(levels["overall_accuracy"])))
     if summary.get("personas"):
-        table.add_row("personas mean questions asked", fmt(summary["personas"]["mean_questions_asked"]))
-        table.add_row("personas statements elicited", fmt(summary["personas"]["statements_elicited_share"]))
+        rows.append(("personas mean questions asked", _fmt(summary["personas"]["mean_questions_asked"])))
+        rows.append(("personas statements elicited", _fmt(summary["personas"]["statements_elicited_share"])))
     for key, value in (summary.get("questions") or {}).items():
-        table.add_row(f"questions.{key}", fmt(value))
-    table.add_row("wall time (s)", fmt(summary["wall_time_s"]))
+        rows.append((f"questions.{key}", _fmt(value)))
+    if llm:
+        fell_back = sum(1 for c in report["cases"] if c.get("fallback_reason"))
+        rows.append(("cases with an embedded fallback", str(fell_back)))
+    rows.append(("wall time (s)", _fmt(summary["wall_time_s"])))
+    return rows
+
+
+def _print_summary(reports: dict[str, dict[str, Any]]) -> None:
+    """Failed cases, then one table with a column of figures per engine."""
+    several = len(reports) > 1
+    for label, report in reports.items():
+        failed = [c for c in report["cases"] if not c["passed"] and not c.get("skipped")]
+        for case in failed[:30]:
+            detail = ""
+            if case["kind"] == "question":
+                detail = f"answerable={case['answerable']} missing={case['facts_missing']} sources={case['sources']}"
+            elif "predicted" in case:
+                detail = f"expected={case['expected']['levels']} predicted={case['predicted']['levels']}"
+            where = f"[{label}] " if several else ""
+            out.print(f"FAIL {escape(where)}{escape(case['id'])} {escape(detail)}", highlight=False, soft_wrap=True)
+    llm = any(label.startswith("openai:") for label in reports)
+    columns = {label: dict(_summary_rows(report, llm)) for label, report in reports.items()}
+    metrics = list(dict.fromkeys(m for rows in columns.values() for m in rows))
+    table = Table(title="evaluation summary")
+    table.add_column("metric")
+    for label in reports:
+        table.add_column(escape(label) if several else "value", justify="right")
+    for metric in metrics:
+        table.add_row(metric, *(columns[label].get(metric, "-") for label in reports))
     out.print(table)
 
 
@@ -431,6 +480,39 @@ def ui(
     from ui.app import serve
 
     serve(get_settings(), host=host, port=port)
+
+
+@app.command(name="log")
+@handle_errors
+def log_calls(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many of the most recent calls.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the calls as a JSON list.")] = False,
+) -> None:
+    """Show recent LLM calls: prompt and version, model, latency, tokens, outcome, error."""
+    from assistant.persistence import Database
+
+    calls = Database(get_settings().resolved_database_url).llm_calls(limit)
+    if as_json:
+        print(json.dumps([c.as_dict() for c in calls], indent=2, ensure_ascii=False))
+        return
+    if not calls:
+        out.print("no LLM calls logged yet (the LLM engine logs every call: --engine openai:MODEL)")
+        return
+    table = Table(title="LLM calls, newest first")
+    for column in ("time", "prompt", "model", "ms", "tokens in/out", "outcome", "error"):
+        table.add_column(column)
+    for call in calls:
+        tokens = f"{_fmt(call.prompt_tokens)}/{_fmt(call.completion_tokens)}"
+        table.add_row(
+            f"{call.created_at:%Y-%m-%d %H:%M:%S}",
+            escape(f"{call.prompt}@v{call.prompt_version}"),
+            escape(call.model),
+            str(call.latency_ms),
+            tokens,
+            call.outcome,
+            escape((call.error or "")[:120]),
+        )
+    out.print(table)
 
 
 def _check_writable(path: Path) -> None:

@@ -390,6 +390,8 @@ class Interview:
 
     def _question_reply(self, question: Question, probe: bool, acknowledgement: str) -> AgentReply:
         text = question.probe if probe else question.text
+        if self.readings and self.readings[-1].usable:  # the engine may word it to follow on from the answer
+            text = self.engine.phrase_question(text, self.answers[-1].answer)
         suggestions = [*question.suggestions, *self.prompts.lists.get("always", [])]
         return AgentReply(
             text=f"{acknowledgement} {text}".strip(),

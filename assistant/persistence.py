@@ -1,4 +1,4 @@
-"""Persistence of engagements, interview sessions, their turns and assessments.
+"""Persistence of engagements, interview sessions, their turns and assessments, and the LLM call log.
 
 One SQLAlchemy URL selects the database: SQLite (the default, a file in the state directory)
 or PostgreSQL; the same code runs on both. Every public method opens its own short ORM session
@@ -61,10 +61,12 @@ from sqlalchemy.types import TypeDecorator
 from assistant.errors import InputError, NotFoundError, StorageError
 
 __all__ = [
+    "LLM_OUTCOMES",
     "SESSION_STATUSES",
     "SPEAKERS",
     "Database",
     "EngagementRecord",
+    "LLMCallRecord",
     "SessionRecord",
     "TurnRecord",
     "mask_url",
@@ -73,6 +75,9 @@ __all__ = [
 
 SPEAKERS: Final = frozenset({"agent", "stakeholder"})
 SESSION_STATUSES: Final = frozenset({"active", "closed"})
+#: How one LLM call ended: valid output, invalid output that was asked again, invalid output that
+#: made the caller use the embedded engine's result, or a request that failed.
+LLM_OUTCOMES: Final = frozenset({"ok", "re-asked", "fallback", "error"})
 DEFAULT_BUSY_TIMEOUT_S: Final = 5.0
 _SEQ_RETRIES: Final = 20
 _NAME_MAX: Final = 100
@@ -179,6 +184,23 @@ Index(
 )
 
 
+class LLMCallRow(Base):
+    """One request to an LLM (each re-ask and each retry is a row of its own)."""
+
+    __tablename__ = "llm_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    prompt: Mapped[str] = mapped_column(String(_NAME_MAX))
+    prompt_version: Mapped[int]
+    model: Mapped[str] = mapped_column(String(200))
+    latency_ms: Mapped[int]
+    prompt_tokens: Mapped[int | None]
+    completion_tokens: Mapped[int | None]
+    outcome: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 # --------------------------------------------------------------------------------------------
 # Records returned to callers
 # --------------------------------------------------------------------------------------------
@@ -213,6 +235,34 @@ class TurnRecord:
     text: str
     meta: dict[str, Any]
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LLMCallRecord:
+    id: int
+    created_at: datetime
+    prompt: str
+    prompt_version: int
+    model: str
+    latency_ms: int
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    outcome: str
+    error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created_at": self.created_at.isoformat(),
+            "prompt": self.prompt,
+            "prompt_version": self.prompt_version,
+            "model": self.model,
+            "latency_ms": self.latency_ms,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "outcome": self.outcome,
+            "error": self.error,
+        }
 
 
 def _engagement_record(row: EngagementRow) -> EngagementRecord:
@@ -688,6 +738,61 @@ class Database:
         if db.get(EngagementRow, engagement_id) is None:
             raise _unknown_engagement(engagement_id)
         return engagement_id
+
+    # -- LLM call log ----------------------------------------------------------------------
+
+    def log_llm_call(
+        self,
+        *,
+        prompt: str,
+        prompt_version: int,
+        model: str,
+        latency_ms: int,
+        outcome: str,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record one LLM request. The error message is kept to one line of at most 500 characters."""
+        if outcome not in LLM_OUTCOMES:
+            raise InputError(f"LLM call outcome must be one of {', '.join(sorted(LLM_OUTCOMES))}, not {outcome!r}")
+        message = " ".join(error.split())[:500] if error else None
+        row = LLMCallRow(
+            created_at=_utcnow(),
+            prompt=prompt[:_NAME_MAX],
+            prompt_version=int(prompt_version),
+            model=model[:200],
+            latency_ms=max(0, int(latency_ms)),
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            outcome=outcome,
+            error=message,
+        )
+        with self._guard(), self._sessions() as db:
+            db.add(row)
+            db.commit()
+
+    def llm_calls(self, limit: int = 50) -> list[LLMCallRecord]:
+        """The most recent LLM calls, newest first."""
+        with self._guard(), self._sessions() as db:
+            rows = db.scalars(
+                select(LLMCallRow).order_by(LLMCallRow.created_at.desc(), LLMCallRow.id.desc()).limit(max(0, limit))
+            )
+            return [
+                LLMCallRecord(
+                    id=row.id,
+                    created_at=row.created_at,
+                    prompt=row.prompt,
+                    prompt_version=row.prompt_version,
+                    model=row.model,
+                    latency_ms=row.latency_ms,
+                    prompt_tokens=row.prompt_tokens,
+                    completion_tokens=row.completion_tokens,
+                    outcome=row.outcome,
+                    error=row.error,
+                )
+                for row in rows
+            ]
 
 
 def _check_scope(session_id: str | None, engagement_id: str | None) -> None:

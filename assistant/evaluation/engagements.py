@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.assessment import Assessment, combine_assessments
-from assistant.engines import EmbeddedEngine
+from assistant.engines import Engine
 from assistant.errors import CaseFormatError
 from assistant.evaluation.cases import DIMENSIONS, Level, PersonaCase, TranscriptCase, load_cases
 from assistant.evaluation.runner import assess_transcript, interview_persona
@@ -52,7 +52,7 @@ def load_engagement(path: Path) -> EngagementFile:
     return engagement
 
 
-def run_engagement(engine: EmbeddedEngine, engagement: EngagementFile, case_dirs: list[Path]) -> dict[str, Any]:
+def run_engagement(engine: Engine, engagement: EngagementFile, case_dirs: list[Path]) -> dict[str, Any]:
     cases = {c.id: c for c in load_cases(case_dirs)}
     assessments: list[Assessment] = []
     for case_id in engagement.sessions:

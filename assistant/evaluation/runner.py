@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assistant.assessment import Assessment, Stakeholder
-from assistant.engines import EmbeddedEngine
+from assistant.engines import Engine
 from assistant.evaluation.cases import DIMENSIONS, Case, LevelExpectation, PersonaCase, QuestionCase, TranscriptCase
 from assistant.evaluation.metrics import (
     exact_accuracy,
@@ -28,8 +28,8 @@ REPORT_FORMAT = "maturity-eval/1"
 CaseProgress = Callable[[int, int, str], None]
 
 
-def run_question_case(service: KnowledgeService, case: QuestionCase) -> dict[str, Any]:
-    answer = service.ask(case.question)
+def run_question_case(service: KnowledgeService, case: QuestionCase, engine: Engine | None = None) -> dict[str, Any]:
+    answer = engine.answer(service, case.question) if engine is not None else service.ask(case.question)
     expected = case.expected
     sources = list(dict.fromkeys(c.source for c in answer.citations))
     text = answer.answer.lower()
@@ -50,7 +50,7 @@ def run_question_case(service: KnowledgeService, case: QuestionCase) -> dict[str
         "facts_found": facts_found,
         "facts_missing": facts_missing,
         "signals": answer.signals,
-    }
+    } | ({"fallback_reason": answer.fallback} if answer.fallback else {})
 
 
 def _level_result(
@@ -75,20 +75,22 @@ def _level_ok(predicted: int | None, expected: int | None, tolerance: int) -> bo
     return abs(predicted - expected) <= tolerance
 
 
-def assess_transcript(engine: EmbeddedEngine, case: TranscriptCase) -> Assessment:
+def assess_transcript(engine: Engine, case: TranscriptCase) -> Assessment:
     turns = answer_turns([(t.question, t.answer) for t in case.turns])
     return engine.assess(turns, organisation=case.organisation, stakeholder=Stakeholder(role=case.role))
 
 
-def run_transcript_case(engine: EmbeddedEngine, case: TranscriptCase) -> dict[str, Any]:
+def run_transcript_case(engine: Engine, case: TranscriptCase) -> dict[str, Any]:
     assessment = assess_transcript(engine, case)
     result = _level_result(case, assessment.levels, assessment.overall)
     result["instructions_ignored"] = assessment.instructions_ignored
+    if assessment.fallback:  # an LLM engine's answers read by the embedded engine instead
+        result["fallback_reason"] = assessment.fallback_reason
     return result
 
 
 def interview_persona(
-    engine: EmbeddedEngine, case: PersonaCase
+    engine: Engine, case: PersonaCase
 ) -> tuple[Interview, SimulatedStakeholder, list[dict[str, str]]]:
     """Run the real interview agent against the persona's simulated stakeholder."""
     simulator = SimulatedStakeholder(list(case.statements), engine.extractor.bank, case.behaviour)
@@ -107,7 +109,7 @@ def interview_persona(
     return interview, simulator, transcript
 
 
-def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any]:
+def run_persona_case(engine: Engine, case: PersonaCase) -> dict[str, Any]:
     interview, simulator, transcript = interview_persona(engine, case)
     assessment = interview.assessment()
     result = _level_result(case, assessment.levels, assessment.overall)
@@ -119,6 +121,8 @@ def run_persona_case(engine: EmbeddedEngine, case: PersonaCase) -> dict[str, Any
             "transcript": transcript,
         }
     )
+    if assessment.fallback:
+        result["fallback_reason"] = assessment.fallback_reason
     return result
 
 
@@ -126,7 +130,7 @@ def run_cases(
     cases: list[Case],
     *,
     knowledge: KnowledgeService | None = None,
-    engine: EmbeddedEngine | None = None,
+    engine: Engine | None = None,
     progress: CaseProgress | None = None,
 ) -> dict[str, Any]:
     started = time.perf_counter()
@@ -137,7 +141,7 @@ def run_cases(
         if isinstance(case, QuestionCase):
             if knowledge is None:
                 raise ValueError("question cases need a knowledge service")
-            results.append(run_question_case(knowledge, case))
+            results.append(run_question_case(knowledge, case, engine))
         else:
             if engine is None:
                 raise ValueError(f"{case.kind} cases need an engine")
