@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/maturity interview
+	$(BIN)/maturity ui
 
 test: install
 	$(BIN)/ruff check assistant evals tests ui

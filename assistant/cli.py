@@ -473,10 +473,6 @@ def ui(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7860,
 ) -> None:
     """Serve the web app: stakeholder interviews at / and the consultant view at /consultant."""
-    from assistant.settings import REPOSITORY_ROOT
-
-    if str(REPOSITORY_ROOT) not in sys.path:  # ui/ sits beside the installed package, in the repository
-        sys.path.append(str(REPOSITORY_ROOT))
     from ui.app import serve
 
     serve(get_settings(), host=host, port=port)
