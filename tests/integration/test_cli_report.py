@@ -29,9 +29,8 @@ def assessment_files(tmp_path_factory: pytest.TempPathFactory, builtin_service) 
     return files
 
 
-@pytest.mark.parametrize("name", DEV_CASES)
-def test_every_format_renders_for_dev_cases(assessment_files: dict[str, Path], tmp_path: Path, name: str) -> None:
-    source = assessment_files[name]
+def test_every_format_renders_through_the_command(assessment_files: dict[str, Path], tmp_path: Path) -> None:
+    source = assessment_files[DEV_CASES[0]]
     organisation = json.loads(source.read_text())["organisation"]
     for fmt in ("md", "html", "pdf", "docx"):
         out = tmp_path / f"report.{fmt}"
@@ -45,6 +44,29 @@ def test_every_format_renders_for_dev_cases(assessment_files: dict[str, Path], t
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     _pdf_pages_are_not_blank(tmp_path / "report.pdf", tmp_path)
     _docx_has_headings(tmp_path / "report.docx", organisation)
+
+
+@pytest.mark.parametrize("name", ["brightwell-head-ds.yaml", "alder-edtech-founder.yaml", "kestrel-ml-engineer.yaml"])
+def test_every_format_renders_for_more_dev_cases(name: str, tmp_path: Path, engine, builtin_service) -> None:  # type: ignore[no-untyped-def]
+    """In-process (no command start-up per format): dev transcripts and personas of every level."""
+    from assistant.evaluation.cases import PersonaCase, TranscriptCase, load_case
+    from assistant.evaluation.runner import assess_transcript, interview_persona
+    from assistant.report.service import Reporter
+    from assistant.settings import get_settings
+
+    case = load_case(DEV / name)
+    if isinstance(case, TranscriptCase):
+        assessment = assess_transcript(engine, case)
+    else:
+        assert isinstance(case, PersonaCase)
+        assessment = interview_persona(engine, case)[0].assessment()
+    reporter = Reporter(get_settings(), builtin_service, engine.framework)
+    report = reporter.build(assessment)
+    figures = reporter.figures(report)
+    for fmt in ("md", "html", "pdf", "docx"):
+        (tmp_path / f"report.{fmt}").write_bytes(reporter.render(report, fmt, figures))
+    _pdf_pages_are_not_blank(tmp_path / "report.pdf", tmp_path)
+    _docx_has_headings(tmp_path / "report.docx", report.organisation)
 
 
 def _pdf_pages_are_not_blank(pdf: Path, folder: Path) -> None:

