@@ -456,7 +456,8 @@ def report(
     engine_ = open_engine(settings, framework, engine)
     database = Database(settings.resolved_database_url)
     loaded = load_source(source, database, InterviewService(database, engine_))
-    reporter = Reporter(settings, open_service(settings), engine_.framework)
+    # The LLM engine's client drafts the executive summary; the embedded engine keeps the templates.
+    reporter = Reporter(settings, open_service(settings), engine_.framework, drafter=getattr(engine_, "client", None))
     drafted = reporter.build(loaded.assessment, answers=loaded.answers)
     data = reporter.render(drafted, chosen)
     if out_file is None:

@@ -21,6 +21,7 @@ from assistant.persistence import Database
 from assistant.report.build import ReportBuilder
 from assistant.report.charts import radar_chart
 from assistant.report.check import Answers, Problem, check_report
+from assistant.report.draft import Drafter, draft_executive_summary
 from assistant.report.model import Report
 from assistant.report.render import REPORT_FORMATS, ReportFigures, ReportFormat, render
 from assistant.report.sources import KnowledgeIndex
@@ -89,8 +90,13 @@ def session_answers(database: Database, session_ids: list[str]) -> dict[str | No
 class Reporter:
     """Drafts, checks and renders reports against one knowledge base and framework."""
 
-    def __init__(self, settings: Settings, knowledge: KnowledgeService, framework: Framework) -> None:
+    def __init__(
+        self, settings: Settings, knowledge: KnowledgeService, framework: Framework, drafter: Drafter | None = None
+    ) -> None:
+        """``drafter`` (the LLM engine's client) drafts the executive summary; without one the
+        report is the templates' alone."""
         self.settings = settings
+        self.drafter = drafter
         self.knowledge_index = KnowledgeIndex(knowledge.kb.all_chunks())
         self.maps = load_maps(settings.knowledge_dir / "maps")
         self.builder = ReportBuilder(
@@ -113,6 +119,8 @@ class Reporter:
             sessions = sorted({s.session for s in assessment.stakeholders if s.session})
             answers = session_answers(database, sessions) if sessions else None
         report = self.builder.build(assessment, today=today)
+        if self.drafter is not None:
+            report = draft_executive_summary(report, self.drafter)
         problems = check_report(report, self.knowledge_index, answers)
         if problems:
             raise GroundingError(problems)

@@ -240,6 +240,14 @@ def test_maturity_assess_with_the_llm_engine(env: dict[str, str], tmp_path: Path
         for evidence in dimension.evidence:
             assert evidence.quote in transcript.read_text()
     STATS["assess"] = {"fallback": assessment.fallback}
+    # The same assessment drafted into a report by the model: it passes the grounding checker
+    # (or the template summary is kept), whatever the tiny model writes.
+    saved = tmp_path / "assessment.json"
+    saved.write_text(result.stdout, encoding="utf-8")
+    out = tmp_path / "report.md"
+    drafted = invoke("report", str(saved), "--engine", f"openai:{MODEL}", "--out", str(out), env=env)
+    assert drafted.exit_code == 0, drafted.output
+    assert "## Executive summary" in out.read_text(encoding="utf-8")
 
 
 def test_maturity_eval_compares_engines_side_by_side(env: dict[str, str], tmp_path: Path) -> None:
