@@ -125,18 +125,29 @@ def ask(
     question: Annotated[str | None, typer.Argument(help="The question; omit for an interactive prompt.")] = None,
     kb: KbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (CASE-FORMAT).")] = False,
+    engine: EngineOption = None,
 ) -> None:
     """Answer a question from the knowledge base, with citations."""
+    from assistant.engines import EMBEDDED_NAMES
     from assistant.knowledge import open_service
 
-    service = open_service(get_settings(), kb)
+    settings = get_settings()
+    service = open_service(settings, kb)
+    answer: Callable[[str], Any] = service.ask
+    name = (engine or settings.llm or "embedded").strip()
+    if name not in EMBEDDED_NAMES:
+        # Only an LLM engine changes how questions are answered; the embedded one is the
+        # extractive answerer itself, so it skips loading the framework and its cues.
+        from assistant.engines import open_engine
+
+        answer = functools.partial(open_engine(settings, None, name).answer, service)
     if question is not None:
-        _print_answer(service.ask(question), as_json)
+        _print_answer(answer(question), as_json)
         return
-    _interactive(service, as_json)
+    _interactive(answer, as_json)
 
 
-def _interactive(service: Any, as_json: bool) -> None:
+def _interactive(answer: Callable[[str], Any], as_json: bool) -> None:
     if not as_json:
         out.print("Ask about MLOps maturity, the Wardley analyses or the recommendations. Empty line or Ctrl-D quits.")
     while True:
@@ -147,7 +158,7 @@ def _interactive(service: Any, as_json: bool) -> None:
         if not line.strip() or line.strip().lower() in {"quit", "exit", ":q"}:
             break
         try:
-            _print_answer(service.ask(line), as_json)
+            _print_answer(answer(line), as_json)
         except MaturityError as exc:  # one bad question must not end the session
             err.print(f"error: {escape(str(exc))}", highlight=False)
 

@@ -211,3 +211,7 @@ def test_eval_on_a_seed_kb(seeds_service, tmp_path: Path) -> None:  # type: igno
     result = invoke("eval", str(case), "--kb", str(seeds_service.kb.directory), "--json", str(tmp_path / "r.json"))
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "r.json").read_text())["cases"][0]["passed"] is True
+
+
+def test_ask_with_an_unknown_engine_is_a_one_line_error() -> None:
+    assert_one_line_error(invoke("ask", "What is level 3?", "--engine", "nonsense"), "unknown engine")

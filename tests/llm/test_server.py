@@ -250,6 +250,20 @@ def test_maturity_assess_with_the_llm_engine(env: dict[str, str], tmp_path: Path
     assert "## Executive summary" in out.read_text(encoding="utf-8")
 
 
+def test_maturity_ask_with_the_llm_engine(env: dict[str, str]) -> None:
+    result = invoke(
+        "ask",
+        "Which tools are recommended for monitoring deployed models?",
+        "--engine",
+        f"openai:{MODEL}",
+        "--json",
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"question", "answerable", "answer", "citations"}  # the CASE-FORMAT contract holds
+
+
 def test_maturity_eval_compares_engines_side_by_side(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "eval.json"
     result = invoke(
