@@ -50,6 +50,27 @@ class Engine(Protocol):
         ...
 
 
+def assessment_from_readings(
+    framework: Framework,
+    readings: Sequence[TurnReading],
+    *,
+    engine: str,
+    organisation: str | None = None,
+    stakeholder: Stakeholder | None = None,
+) -> Assessment:
+    """Every engine's last step: the readings' observations become findings, scored by the shared rules."""
+    session = stakeholder.session if stakeholder else None
+    findings = aggregate((o for r in readings for o in r.observations), session)
+    return build_assessment(
+        framework,
+        findings,
+        organisation=organisation,
+        stakeholders=[stakeholder] if stakeholder else [],
+        engine=engine,
+        instructions_ignored=sum(len(r.instructions_ignored) for r in readings),
+    )
+
+
 class EmbeddedEngine:
     """The offline default: embeddings and the framework's cues, no LLM, deterministic."""
 
@@ -71,15 +92,8 @@ class EmbeddedEngine:
         readings: Sequence[TurnReading] | None = None,
     ) -> Assessment:
         readings = list(readings) if readings is not None else self.extractor.read(turns)
-        session = stakeholder.session if stakeholder else None
-        findings = aggregate((o for r in readings for o in r.observations), session)
-        return build_assessment(
-            self.framework,
-            findings,
-            organisation=organisation,
-            stakeholders=[stakeholder] if stakeholder else [],
-            engine=self.name,
-            instructions_ignored=sum(len(r.instructions_ignored) for r in readings),
+        return assessment_from_readings(
+            self.framework, readings, engine=self.name, organisation=organisation, stakeholder=stakeholder
         )
 
     def phrase_question(self, question: str, last_answer: str) -> str:

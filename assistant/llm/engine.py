@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from assistant.assessment import Assessment, Stakeholder, build_assessment
-from assistant.engines import EmbeddedEngine
-from assistant.extraction import AnswerTurn, Extractor, TurnReading, aggregate
+from assistant.assessment import Assessment, Stakeholder
+from assistant.engines import EmbeddedEngine, assessment_from_readings
+from assistant.extraction import AnswerTurn, Extractor, TurnReading
 from assistant.framework import Framework
 from assistant.llm.client import ChatClient
 from assistant.llm.errors import LLMRecoverableError
@@ -59,15 +59,8 @@ class LLMEngine:
         readings: Sequence[TurnReading] | None = None,
     ) -> Assessment:
         readings = list(readings) if readings is not None else [self.read_turn(t) for t in turns]
-        session = stakeholder.session if stakeholder else None
-        findings = aggregate((o for r in readings for o in r.observations), session)
-        assessment = build_assessment(
-            self.framework,
-            findings,
-            organisation=organisation,
-            stakeholders=[stakeholder] if stakeholder else [],
-            engine=self.name,
-            instructions_ignored=sum(len(r.instructions_ignored) for r in readings),
+        assessment = assessment_from_readings(
+            self.framework, readings, engine=self.name, organisation=organisation, stakeholder=stakeholder
         )
         reasons = [r.fallback for r in readings if r.fallback]
         if not reasons:
