@@ -7,7 +7,7 @@ export MATURITY_HOME ?= $(CURDIR)/.state
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint typecheck eval calibrate bench clean
+.PHONY: install run test reliability lint typecheck eval calibrate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,15 @@ install: $(STAMP)
 run: install
 	$(BIN)/maturity ui
 
+# The whole suite, the reliability scenarios (tests/reliability) included.
 test: install
 	$(BIN)/ruff check assistant evals tests ui
 	$(BIN)/mypy assistant evals
 	$(BIN)/pytest -q
+
+# Load, crash, faults, hostile input and access: the scenarios RELIABILITY.md reports on.
+reliability: install
+	$(BIN)/pytest -q tests/reliability
 
 lint: install
 	$(BIN)/ruff check assistant evals tests ui

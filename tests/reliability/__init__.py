@@ -1,0 +1,1 @@
+"""The reliability suite (`make reliability`): load, crash, faults, hostile input and access."""
