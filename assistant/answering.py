@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from assistant.answerability import Thresholds, rarity, term_coverage
 from assistant.errors import InputError
 from assistant.retrieval import HybridRetriever, Passage
-from assistant.text import split_sentences, terms
+from assistant.text import match_terms, split_sentences, terms
 
 MAX_QUESTION_CHARS = 2000
 NOT_COVERED = "The knowledge base does not cover this question."
@@ -89,7 +89,7 @@ def answer_question(
     coverage = term_coverage(
         question,
         (p.section + " " + p.title + " " + p.text for p in passages),
-        index.document_frequency,
+        index.stem_frequency,
         len(index.chunks),
     )
     signals = {"dense": round(dense_best, 4), "coverage": round(coverage, 4)}
@@ -115,14 +115,14 @@ def select_sentences(
     question: str, passages: list[Passage], document_frequency: dict[str, int], documents: int
 ) -> list[_Candidate]:
     """The best sentences for ``question``: the top one, then close runners-up, no near-repeats."""
-    weights = {t: rarity(t, document_frequency, documents) for t in set(terms(question))}
+    weights = {t: rarity(t, document_frequency, documents) for t in set(match_terms(question))}
     total = sum(weights.values()) or 1.0
     candidates: list[_Candidate] = []
     for rank, passage in enumerate(passages):
-        heading_terms = set(terms(passage.section + " " + passage.title))
+        heading_terms = set(match_terms(passage.section + " " + passage.title))
         prior = PASSAGE_PRIOR / (rank + 1)
         for position, sentence in enumerate(_units(passage.text)):
-            sentence_terms = set(terms(sentence))
+            sentence_terms = set(match_terms(sentence))
             own = sum(w for t, w in weights.items() if t in sentence_terms)
             inherited = sum(w for t, w in weights.items() if t in heading_terms and t not in sentence_terms)
             score = (own + 0.5 * inherited) / total + prior

@@ -210,6 +210,19 @@ def terms(text: str, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
+# Retrieval and answering compare words by their first six letters after stemming ("truncation
+# stemming"): compete/competition/competitive, develop/development, organise/organization all
+# meet, which the light stemmer above cannot do without a dictionary. Six letters keep
+# model/modern and data/database apart. Assessment extraction keeps full stems (its cues are
+# exact phrasings).
+MATCH_PREFIX = 6
+
+
+def match_terms(text: str) -> list[str]:
+    """Terms cut to ``MATCH_PREFIX`` letters (numbers whole): the keys retrieval and answers match on."""
+    return [t if t[:1].isdigit() or not MATCH_PREFIX else t[:MATCH_PREFIX] for t in terms(text)]
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9*])")
 # Abbreviations whose full stop does not end a sentence ("Open-Source vs. Proprietary").
 _ABBREVIATION = re.compile(r"\b(vs|e\.g|i\.e|etc|cf|approx|incl|no|fig|dr|mr|mrs|ms|inc|ltd|co)\.$", re.IGNORECASE)

@@ -23,7 +23,7 @@ from assistant.ingest import ingest_paths
 from assistant.settings import REPOSITORY_ROOT, get_settings
 from assistant.store import KnowledgeBase, iter_paths
 from evals.dev_sets import load_sets, question_cases, service_for
-from evals.retrieval_quality import case_queries, evaluate, seed_fact_queries
+from evals.retrieval_quality import MODES, case_queries, evaluate, seed_fact_queries
 
 CORPUS = [
     REPOSITORY_ROOT / "knowledge",
@@ -68,7 +68,7 @@ def retrieval_quality() -> dict[str, Any]:
     for name, spec in load_sets().items():
         service = service_for(name, spec, settings, settings.home / "eval")
         queries = case_queries(question_cases(spec)) + (seed_fact_queries() if name == "builtin" else [])
-        out[name] = {mode: evaluate(service, queries, mode) for mode in ("hybrid", "bm25", "dense")}
+        out[name] = {mode: evaluate(service, queries, mode) for mode in MODES}
     return out
 
 

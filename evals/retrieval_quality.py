@@ -41,11 +41,16 @@ def _contains_any(facts: list[str], sources: list[str]) -> Callable[[Passage], b
     return lambda p: any(f.lower() in p.text.lower() for f in facts) and (not sources or p.source in sources)
 
 
+MODES = ("hybrid", "hybrid-rrf", "bm25", "dense")
+
+
 def evaluate(service: KnowledgeService, queries: list[Query], mode: str, k: int = 5) -> dict[str, float]:
+    """Recall@k and MRR of one retrieval mode: hybrid (convex fusion), hybrid-rrf, bm25 or dense."""
     hits = 0
     reciprocal = 0.0
+    fusion = "rrf" if mode == "hybrid-rrf" else "convex"
     for question, relevant in queries:
-        passages = service.retriever.search(question, k=20, mode=mode)
+        passages = service.retriever.search(question, k=20, mode=mode.split("-")[0], fusion=fusion)
         rank = next((i for i, p in enumerate(passages, start=1) if relevant(p)), None)
         if rank is not None and rank <= k:
             hits += 1
