@@ -25,6 +25,8 @@ ANSWER_PASSAGES = 3
 MAX_SENTENCES = 7
 PASSAGE_PRIOR = 0.3  # score bonus of the top passage's sentences, decaying as 1/rank
 RUNNER_UP_SHARE = 0.35  # sentences scoring below this share of the best are left out
+NAMED_SECTION_BONUS = 0.2  # times the share of its heading the question names
+ANSWER_TYPE_BONUS = 0.3  # a sentence holding what the question asks for (a date, an address...)
 
 
 @dataclass(frozen=True)
@@ -114,18 +116,43 @@ def answer_question(
 def select_sentences(
     question: str, passages: list[Passage], document_frequency: dict[str, int], documents: int
 ) -> list[_Candidate]:
-    """The best sentences for ``question``: the top one, then close runners-up, no near-repeats."""
+    """The best sentences for ``question``: the top one, then close runners-up, no near-repeats.
+
+    A sentence scores the rarity-weighted share of the question's terms it holds; terms of its
+    section heading, document title or paragraph label ("Optimization: ...") count half. Two
+    bonuses: sentences of a section the question names ("How is MLOps positioned?" names
+    "Component Analysis > MLOps"), and sentences holding the kind of answer the question asks
+    for (a date for "when", coordinates for "where on the map", an e-mail address for "contact").
+    """
     weights = {t: rarity(t, document_frequency, documents) for t in set(match_terms(question))}
     total = sum(weights.values()) or 1.0
+    wanted = answer_patterns(question)
+    units = [_labelled_units(passage.text) for passage in passages]
+    # Paragraph labels work as sub-headings: when the question names one ("the Optimization
+    # stage"), sentences under the other labels ("Implementation: ...") are about something else.
+    label_shares = {
+        label: _named_share(label, weights, document_frequency, documents)
+        for passage_units in units
+        for _, label in passage_units
+        if label
+    }
+    some_label_named = any(label_shares.values())
     candidates: list[_Candidate] = []
     for rank, passage in enumerate(passages):
         heading_terms = set(match_terms(passage.section + " " + passage.title))
-        prior = PASSAGE_PRIOR / (rank + 1)
-        for position, sentence in enumerate(_units(passage.text)):
+        prior = PASSAGE_PRIOR / (rank + 1) + NAMED_SECTION_BONUS * _named_share(
+            passage.section, weights, document_frequency, documents
+        )
+        for position, (sentence, label) in enumerate(units[rank]):
             sentence_terms = set(match_terms(sentence))
+            inherited_terms = heading_terms | set(match_terms(label))
             own = sum(w for t, w in weights.items() if t in sentence_terms)
-            inherited = sum(w for t, w in weights.items() if t in heading_terms and t not in sentence_terms)
+            inherited = sum(w for t, w in weights.items() if t in inherited_terms and t not in sentence_terms)
             score = (own + 0.5 * inherited) / total + prior
+            if label and some_label_named:
+                score = score + NAMED_SECTION_BONUS * label_shares[label] if label_shares[label] else score / 2
+            if any(pattern.search(sentence) for pattern in wanted):
+                score += ANSWER_TYPE_BONUS
             candidates.append(_Candidate(sentence, rank, position, score))
     if not candidates:
         return []
@@ -143,6 +170,49 @@ def select_sentences(
         seen.append(term_set)
     # Read in document order: a passage's sentences in their original sequence.
     return sorted(chosen, key=lambda c: (c.passage, c.position))
+
+
+def _named_share(section: str, weights: dict[str, float], document_frequency: dict[str, int], documents: int) -> float:
+    """How much of the section's own heading the question names (0 below half: not named)."""
+    leaf = set(match_terms(section.split(" > ")[-1])) if section else set()
+    if not leaf:
+        return 0.0
+    leaf_weights = {t: rarity(t, document_frequency, documents) for t in leaf}
+    share = sum(w for t, w in leaf_weights.items() if t in weights) / sum(leaf_weights.values())
+    return share if share >= 0.5 else 0.0
+
+
+# What a question asks for, and what a sentence holding it looks like.
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (  # a date
+        re.compile(r"\b(when|what (year|date|month)|which (year|month)|date of|dated|published)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
+            r"november|december)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (  # an e-mail address
+        re.compile(r"\b(e-?mail|contact|reach|write to)\b", re.IGNORECASE),
+        re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    ),
+    (  # a web address
+        re.compile(r"\b(website|web site|web page|url|homepage|online)\b", re.IGNORECASE),
+        re.compile(r"\bhttps?://|\bwww\.", re.IGNORECASE),
+    ),
+    (  # a position on a map: "(0.62, 0.80)"
+        re.compile(r"\b(coordinates?|position(ed|s)?|placed|located|sits?|where)\b", re.IGNORECASE),
+        re.compile(r"\(\s*[01]?\.\d+\s*,\s*[01]?\.\d+\s*\)"),
+    ),
+]
+
+
+def answer_patterns(question: str) -> list[re.Pattern[str]]:
+    """Patterns of the answers ``question`` asks for (empty when it asks for no particular kind)."""
+    wanted = [answer for asks, answer in _ANSWER_TYPES if asks.search(question)]
+    if asks_for_quantity(question):
+        wanted.append(_QUANTITY)
+    return wanted
 
 
 _QUANTITY_QUESTION = re.compile(
@@ -169,21 +239,44 @@ def _has_quantity(sentence: str) -> bool:
 
 def _units(text: str) -> list[str]:
     """Sentences, with runs of short list items joined into one unit ("A; B; C")."""
-    units: list[str] = []
+    return [unit for unit, _ in _labelled_units(text)]
+
+
+# "Strategy Development: Once the assessment..." - a paragraph introduced by a short label.
+_LABEL = re.compile(r"^(?:\*\*)?([A-Z][\w&/' -]{1,60}?)(?:\*\*)?:(?:\*\*)?\s")
+# A Markdown image or link, or a bare web address: not answer text by itself.
+_ENDS_HARD_WRAPPED = re.compile(r"[^.!?:;\"')\]]$")
+_MARKUP = re.compile(r"!?\[[^\]]*\]\([^)]*\)|https?://\S+|www\.\S+")
+
+
+def _labelled_units(text: str) -> list[tuple[str, str]]:
+    """Units of ``_units`` with the label of their paragraph ("" when it has none).
+
+    The label carries the paragraph's topic into its later sentences ("This involves
+    continuously monitoring..." belongs to "Optimization:"). Units that are only links or
+    images are left out.
+    """
+    units: list[tuple[str, str]] = []
     run: list[str] = []
     for line_group in re.split(r"\n\s*\n", text):
         lines = [ln.strip() for ln in re.split(r"  \n|\n", line_group) if ln.strip()]
+        label = ""
         for line in lines:
+            label_match = _LABEL.match(line)
+            if label_match and len(label_match.group(1).split()) <= 6:
+                label = label_match.group(1)
+            elif label and not _ENDS_HARD_WRAPPED.search(units[-1][0] if units else ""):
+                label = ""  # a new line after a finished sentence: a new paragraph without label
             if re.match(r"^([-*•]|\d+\.)\s+", line) and len(line.split()) <= 16:
                 run.append(re.sub(r"^([-*•]|\d+\.)\s+", "", line).replace("**", "").rstrip("."))
                 continue
             if run:
-                units.append("; ".join(run))
+                units.append(("; ".join(run), ""))
                 run = []
-            units.extend(split_sentences(line))
+            units.extend((sentence, label) for sentence in split_sentences(line))
     if run:
-        units.append("; ".join(run))
-    return units
+        units.append(("; ".join(run), ""))
+    return [(unit, label) for unit, label in units if re.search(r"\w", _MARKUP.sub(" ", unit))]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

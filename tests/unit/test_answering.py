@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.answering import (
+    ANSWER_TYPE_BONUS,
     MAX_QUESTION_CHARS,
     MAX_SENTENCES,
+    NAMED_SECTION_BONUS,
+    _labelled_units,
     _units,
+    answer_patterns,
     asks_for_quantity,
     select_sentences,
     validate_question,
@@ -170,11 +174,62 @@ def test_at_most_seven_sentences() -> None:
 def test_heading_terms_count_half() -> None:
     # "Drift" in the section heading is inherited by sentences that lack it, at half weight:
     #   "Evidently is used." own 3.1355 + 0.5 * 0.7691 (drift, inherited) = 3.5201 / 4.6737 = 0.7532
-    #   + prior 0.3 -> 1.0532
+    #   + prior 0.3 -> 1.0532; the question names the whole heading "Drift": + 0.2 * 1.0 -> 1.2532
     chosen = select_sentences(QUESTION, [passage("Evidently is used.", section="Drift")], DF, DOCS)
-    assert chosen[0].score == pytest.approx(1.0532, abs=1e-3)
+    assert chosen[0].score == pytest.approx(1.0532 + NAMED_SECTION_BONUS, abs=1e-3)
+    # Under a heading the question does not name, no bonus.
+    chosen = select_sentences(QUESTION, [passage("Evidently is used.", section="Tools")], DF, DOCS)
+    assert chosen[0].score == pytest.approx(3.1355 / 4.6737 + 0.3, abs=1e-3)
 
 
 def test_no_passages_no_sentences() -> None:
     assert select_sentences(QUESTION, [], DF, DOCS) == []
     assert select_sentences(QUESTION, [passage("")], DF, DOCS) == []
+
+
+# ---------------------------------------------------------------- labels, markup, answer types
+
+
+def test_a_paragraph_label_is_carried_into_its_later_sentences() -> None:
+    text = "Optimization: The final stage. This involves fine-tuning the pipeline.\n\nAnother paragraph here."
+    assert _labelled_units(text) == [
+        ("Optimization: The final stage.", "Optimization"),
+        ("This involves fine-tuning the pipeline.", "Optimization"),
+        ("Another paragraph here.", ""),
+    ]
+
+
+def test_a_long_lead_before_a_colon_is_not_a_label() -> None:
+    text = "The report makes one thing clear about all seven of the teams: they never meet. Nothing else."
+    assert {label for _, label in _labelled_units(text)} == {""}
+
+
+def test_units_made_only_of_links_or_images_are_left_out() -> None:
+    text = "![Wardley Map](https://example.org/map.png)  \n[Edit Wardley Map](https://example.org/edit)\n\nReal text."
+    assert _units(text) == ["Real text."]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "holds_it"),
+    [
+        ("When was the report published?", "Published in January 2023.", True),
+        ("When was the report published?", "The report covers the main areas.", False),
+        ("What e-mail address can I contact?", "Write to info@example.com for details.", True),
+        ("Where is MLOps positioned on the map?", "Position: high value, evolving (0.62, 0.80).", True),
+        ("Where is MLOps positioned on the map?", "MLOps streamlines AI development.", False),
+        ("How many employees does the firm have?", "It has more than 450 people.", True),
+    ],
+)
+def test_answer_patterns(question: str, sentence: str, holds_it: bool) -> None:
+    assert any(p.search(sentence) for p in answer_patterns(question)) is holds_it
+
+
+def test_a_question_asking_for_nothing_in_particular_has_no_answer_pattern() -> None:
+    assert answer_patterns("What does level 3 mean?") == []
+
+
+def test_a_sentence_holding_the_asked_for_kind_of_answer_gains_the_bonus() -> None:
+    question = "When was the Aurora Dynamics report published?"
+    (dated,) = select_sentences(question, [passage("It was published in January 2023.")], DF, DOCS)
+    (undated,) = select_sentences(question, [passage("It was published in the spring.")], DF, DOCS)
+    assert dated.score - undated.score == pytest.approx(ANSWER_TYPE_BONUS)
