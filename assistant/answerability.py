@@ -41,9 +41,23 @@ class Sample:
     answerable: bool  # the label
 
 
+# Words that shape a question rather than name its subject ("How does X *compare*...", "Where
+# does X *sit relative* to Y", "what is the *trade-off*"). Knowledge bases rarely use them, so as
+# content terms they would count as uncovered and refuse questions the passages do answer.
+FRAMING_WORDS = frozenset(
+    terms(
+        "compare compared comparison relative relation relationship sit sits situated trade-off tradeoff "
+        "happen happens happening characterise characterize characterises characterizes distinguish "
+        "distinguishes identify identified identifies mention mentioned mentions highlight highlighted "
+        "involve involved involves play role aspect aspects regard regarding respect overall stand stands "
+        "linear one-off"
+    )
+)
+
+
 def term_coverage(question: str, passages: Iterable[str], document_frequency: dict[str, int], documents: int) -> float:
     """IDF-weighted share of the question's content terms found in ``passages`` (0..1)."""
-    question_terms = set(terms(question))
+    question_terms = set(terms(question)) - FRAMING_WORDS
     if not question_terms:
         return 0.0
     found = set()

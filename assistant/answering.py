@@ -21,7 +21,7 @@ from assistant.text import match_terms, split_sentences, terms
 MAX_QUESTION_CHARS = 2000
 NOT_COVERED = "The knowledge base does not cover this question."
 TOP_PASSAGES = 5
-ANSWER_PASSAGES = 3
+ANSWER_PASSAGES = 5
 MAX_SENTENCES = 7
 PASSAGE_PRIOR = 0.3  # score bonus of the top passage's sentences, decaying as 1/rank
 RUNNER_UP_SHARE = 0.35  # sentences scoring below this share of the best are left out
@@ -100,6 +100,9 @@ def answer_question(
     chosen = select_sentences(question, passages[:ANSWER_PASSAGES], index.document_frequency, len(index.chunks))
     if asks_for_quantity(question) and not any(_has_quantity(c.text) for c in chosen):
         # "How many data scientists...?" answered without a single number is no answer.
+        return Answer(question, False, NOT_COVERED, [], {**signals, "quantity_missing": 1.0})
+    if asks_for_money(question) and not any(_MONEY.search(c.text) for c in chosen):
+        # "How much does the assessment cost?" answered with "Level 1" is no answer either.
         return Answer(question, False, NOT_COVERED, [], {**signals, "quantity_missing": 1.0})
     citations: list[Citation] = []
     numbers: dict[int, int] = {}
@@ -231,6 +234,19 @@ _QUANTITY = re.compile(
 def asks_for_quantity(question: str) -> bool:
     """Questions whose answer must be a number, an amount or a date."""
     return bool(_QUANTITY_QUESTION.search(question))
+
+
+_MONEY_QUESTION = re.compile(
+    r"\bhow much\b.*\b(cost|costs|charge|charges|pay|paid|spend|spent|price|priced|earn|earns|bill|bills|invest)\b|"
+    r"\b(revenue|turnover|budget|price|pricing|fee|fees|salary|salaries|cost per|costs per)\b",
+    re.IGNORECASE,
+)
+_MONEY = re.compile(r"[$€£¥]|\b(usd|eur|gbp|dollars?|euros?|pounds sterling|cents?)\b|\d\s*(k|m|bn)\b", re.IGNORECASE)
+
+
+def asks_for_money(question: str) -> bool:
+    """Questions whose answer must be a sum of money (a fee, a price, a budget, a revenue)."""
+    return bool(_MONEY_QUESTION.search(question))
 
 
 def _has_quantity(sentence: str) -> bool:

@@ -12,6 +12,7 @@ from assistant.answering import (
     _labelled_units,
     _units,
     answer_patterns,
+    asks_for_money,
     asks_for_quantity,
     select_sentences,
     validate_question,
@@ -233,3 +234,18 @@ def test_a_sentence_holding_the_asked_for_kind_of_answer_gains_the_bonus() -> No
     (dated,) = select_sentences(question, [passage("It was published in January 2023.")], DF, DOCS)
     (undated,) = select_sentences(question, [passage("It was published in the spring.")], DF, DOCS)
     assert dated.score - undated.score == pytest.approx(ANSWER_TYPE_BONUS)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("How much does the firm charge for an assessment?", True),
+        ("What is the annual revenue of Aurora Dynamics?", True),
+        ("What does the platform cost per month to run?", True),
+        ("How much does monitoring matter?", False),
+        ("What is the trade-off of proprietary tools?", False),
+        ("Which emerging technologies could feed into the framework?", False),
+    ],
+)
+def test_asks_for_money(question: str, asks: bool) -> None:
+    assert asks_for_money(question) is asks
