@@ -14,22 +14,31 @@ Write order for one file keeps the store consistent across a crash at any point:
 from the manifest, upsert its new chunks, delete its stale chunks, then record it again. A file
 missing from the manifest is simply ingested again next time, and chunks of files that are not
 in the manifest are orphans that ``consistency_report`` finds.
+
+Faults a user can fix surface as one-line errors, never as the store's own exceptions: a Chroma
+server that stops answering mid-session raises ``StoreUnavailableError`` (the next call, once the
+server is back, works again: the HTTP client reconnects), and a full or unwritable disk raises
+``KnowledgeBaseError``. A new knowledge base writes its manifest before the store opens, so a
+first ingest that fails (disk full, server down) leaves a directory the same command can resume.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from assistant.chunking import Chunk
-from assistant.errors import KnowledgeBaseError, StoreUnavailableError
+from assistant.errors import KnowledgeBaseError, MaturityError, StoreUnavailableError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -57,12 +66,81 @@ def _chroma_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
+def _is_connection_error(exc: BaseException) -> bool:
+    """A request to the Chroma server that never got an answer (refused, reset, timed out)."""
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return True
+    try:
+        import httpx
+    except ImportError:  # pragma: no cover - chromadb's HTTP client depends on it
+        return False
+    return isinstance(exc, httpx.TransportError)
+
+
+def store_error(exc: BaseException, directory: Path, chroma_url: str | None) -> MaturityError | None:
+    """The one-line error for a store failure a user can fix, or None for anything else (a bug)."""
+    if isinstance(exc, MaturityError):
+        return exc
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    lowered = reason.lower()
+    if chroma_url and _is_connection_error(exc):
+        return StoreUnavailableError(
+            f"lost the connection to the Chroma server at {chroma_url} ({reason}); make sure it is running "
+            "(`chroma run`) and try again, or unset MATURITY_CHROMA_URL to use the embedded store"
+        )
+    full = isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if full or "disk is full" in lowered or "no space left" in lowered:
+        return KnowledgeBaseError(
+            f"cannot write the knowledge base {directory} ({reason}); free disk space and run the command again"
+        )
+    if isinstance(exc, OSError) or "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        return KnowledgeBaseError(
+            f"cannot write the knowledge base {directory} ({reason}); make sure the directory is writable "
+            "and run the command again"
+        )
+    if _is_chroma_internal(exc):
+        # Chroma's own storage failed; it often hides the cause (a full disk shows up as a failed
+        # "compaction"), so say how much space is left where it writes.
+        if chroma_url:
+            return StoreUnavailableError(
+                f"the Chroma server at {chroma_url} failed ({reason}); check its log and free disk space, "
+                "then run the command again"
+            )
+        return KnowledgeBaseError(
+            f"the vector store of the knowledge base {directory} failed to write ({reason}; {_free_space(directory)}); "
+            "free disk space if it is full, then run the command again"
+        )
+    return None
+
+
+def _is_chroma_internal(exc: BaseException) -> bool:
+    try:
+        from chromadb.errors import InternalError
+    except ImportError:  # pragma: no cover - a declared dependency
+        return False
+    return isinstance(exc, InternalError)
+
+
+def _free_space(directory: Path) -> str:
+    try:
+        free = shutil.disk_usage(directory).free
+    except OSError:
+        return "free space unknown"
+    return f"{free // 1024:,} KB free on its disk"
+
+
 def connect(directory: Path, chroma_url: str | None) -> Any:
     """A Chroma client: embedded in ``directory`` or the server at ``chroma_url``."""
     import chromadb
 
     if not chroma_url:
-        return chromadb.PersistentClient(path=str(directory / "chroma"), settings=_chroma_settings())
+        try:
+            return chromadb.PersistentClient(path=str(directory / "chroma"), settings=_chroma_settings())
+        except Exception as exc:
+            known = store_error(exc, directory, None)
+            if known is None:
+                raise
+            raise known from exc
     parsed = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
     if not parsed.hostname:
         raise StoreUnavailableError(f"MATURITY_CHROMA_URL={chroma_url!r} is not a URL; use e.g. http://127.0.0.1:8000")
@@ -83,10 +161,11 @@ def connect(directory: Path, chroma_url: str | None) -> Any:
 class KnowledgeBase:
     """One knowledge-base directory and its Chroma collection."""
 
-    def __init__(self, directory: Path, client: Any, manifest: dict[str, Any]) -> None:
+    def __init__(self, directory: Path, client: Any, manifest: dict[str, Any], chroma_url: str | None = None) -> None:
         self.directory = directory
         self.client = client
         self.manifest = manifest
+        self.chroma_url = chroma_url
         try:
             self.collection = client.get_or_create_collection(
                 name=manifest["collection"],
@@ -94,7 +173,23 @@ class KnowledgeBase:
                 embedding_function=None,  # we always pass embeddings ourselves
             )
         except Exception as exc:
+            known = store_error(exc, directory, chroma_url)
+            if known is not None:
+                raise known from exc
             raise StoreUnavailableError(f"cannot open the vector store collection ({exc})") from exc
+
+    @contextmanager
+    def _store(self) -> Iterator[None]:
+        """Turn a lost server or a full disk during a store call into a one-line error."""
+        try:
+            yield
+        except MaturityError:
+            raise
+        except Exception as exc:
+            known = store_error(exc, self.directory, self.chroma_url)
+            if known is None:
+                raise
+            raise known from exc
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -138,11 +233,11 @@ class KnowledgeBase:
                 directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise KnowledgeBaseError(f"cannot create {directory} ({exc.strerror or exc})") from exc
+            # The manifest first: a store that then fails to open (disk full, server down) leaves a
+            # knowledge base that the same command opens and fills on the next try.
+            _write_manifest(directory, manifest)
         client = connect(directory, chroma_url)
-        kb = cls(directory, client, manifest)
-        if not manifest_path.is_file():
-            kb.save_manifest()
-        return kb
+        return cls(directory, client, manifest, chroma_url)
 
     # -- manifest ------------------------------------------------------------------------------
     @property
@@ -151,11 +246,7 @@ class KnowledgeBase:
         return files
 
     def save_manifest(self) -> None:
-        self.manifest["updated"] = time.time()
-        path = self.directory / MANIFEST
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.manifest, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)  # atomic: readers see the old or the new manifest, never half
+        _write_manifest(self.directory, self.manifest)
 
     @property
     def version(self) -> str:
@@ -170,17 +261,18 @@ class KnowledgeBase:
             del self.files[source_path]
             self.save_manifest()
         new_ids = [c.chunk_id for c in chunks]
-        for start in range(0, len(chunks), _UPSERT_BATCH):
-            batch = chunks[start : start + _UPSERT_BATCH]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=vectors[start : start + _UPSERT_BATCH],
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
-            )
-        stale = [i for i in self._ids_of(source_path) if i not in set(new_ids)]
-        if stale:
-            self.collection.delete(ids=stale)
+        with self._store():
+            for start in range(0, len(chunks), _UPSERT_BATCH):
+                batch = chunks[start : start + _UPSERT_BATCH]
+                self.collection.upsert(
+                    ids=[c.chunk_id for c in batch],
+                    embeddings=vectors[start : start + _UPSERT_BATCH],
+                    documents=[c.text for c in batch],
+                    metadatas=[c.metadata() for c in batch],  # type: ignore[misc]
+                )
+            stale = [i for i in self._ids_of(source_path) if i not in set(new_ids)]
+            if stale:
+                self.collection.delete(ids=stale)
         self.files[source_path] = {**record, "chunk_ids": new_ids}
         self.save_manifest()
 
@@ -190,19 +282,23 @@ class KnowledgeBase:
             del self.files[source_path]
             self.save_manifest()
         if ids:
-            self.collection.delete(ids=ids)
+            with self._store():
+                self.collection.delete(ids=ids)
         return len(ids)
 
     def _ids_of(self, source_path: str) -> list[str]:
-        found = self.collection.get(where={"source_path": source_path}, include=[])
+        with self._store():
+            found = self.collection.get(where={"source_path": source_path}, include=[])
         return list(found["ids"])
 
     # -- reading -------------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self.collection.count())
+        with self._store():
+            return int(self.collection.count())
 
     def all_chunks(self) -> list[StoredChunk]:
-        found = self.collection.get(include=["documents", "metadatas"])
+        with self._store():
+            found = self.collection.get(include=["documents", "metadatas"])
         return [
             StoredChunk(chunk_id=i, text=d or "", metadata=dict(m or {}))
             for i, d, m in zip(found["ids"], found["documents"] or [], found["metadatas"] or [], strict=False)
@@ -213,9 +309,10 @@ class KnowledgeBase:
         total = self.count()
         if total == 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(k, total), where=where or None, include=["distances"]
-        )
+        with self._store():
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=min(k, total), where=where or None, include=["distances"]
+            )
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=False)]
@@ -236,6 +333,22 @@ def _model_id(name: str) -> str:
     if path.is_dir() and (path / "config.json").is_file():
         return "dir:" + hashlib.sha256((path / "config.json").read_bytes()).hexdigest()[:16] + ":" + path.name
     return "name:" + name
+
+
+def _write_manifest(directory: Path, manifest: dict[str, Any]) -> None:
+    """Replace the manifest atomically: readers see the old or the new one, never half of one."""
+    manifest["updated"] = time.time()
+    path = directory / MANIFEST
+    tmp = path.with_suffix(".json.tmp")
+    try:
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)  # a half-written temporary file would only take more space
+        known = store_error(exc, directory, None)
+        if known is None:
+            raise
+        raise known from exc
 
 
 def _read_manifest(path: Path) -> dict[str, Any]:

@@ -77,6 +77,8 @@ class ChatClient:
         sleep: Callable[[float], None] = time.sleep,
         backoff: Backoff | None = None,
         prompts_loader: Callable[[str], PromptSet] = load_prompts,
+        rest_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = model
         self.model_name = model_name
@@ -88,6 +90,13 @@ class ChatClient:
         self.sleep = sleep
         self.backoff = backoff or Backoff()
         self._load = prompts_loader
+        # Circuit breaker: after a request failed every retry (timeouts, 5xx, 429), the server is
+        # left to rest for ``rest_s`` and calls fall back at once. Without it a hung server costs
+        # timeout x (retries + 1) per call, minutes per answer of a transcript.
+        self.rest_s = rest_s
+        self.clock = clock
+        self._resting_until = 0.0
+        self._rest_reason = ""
         #: How structured output is asked for: "json_schema" until this server refuses it.
         self.json_mode = _JSON_MODES.get(self.base_url, "json_schema")
 
@@ -229,6 +238,12 @@ class ChatClient:
     def _invoke(self, prompts: PromptSet, runnable: Callable[[], Any], messages: Sequence[BaseMessage]) -> _Reply:
         attempts = self.max_retries + 1
         attempt = 0
+        if self.clock() < self._resting_until:
+            error = LLMBusyError(
+                f"not asked: {self._rest_reason} less than {self.rest_s:g} s ago; the server is left to rest"
+            )
+            self._log(prompts, 0, "fallback", str(error))
+            raise error
         while True:
             started = time.perf_counter()
             try:
@@ -257,6 +272,9 @@ class ChatClient:
                     attempt += 1
                     continue
                 error = self._final_error(failure, what, attempts)
+                if isinstance(error, LLMBusyError) and self.rest_s > 0:
+                    self._resting_until = self.clock() + self.rest_s
+                    self._rest_reason = str(error)
                 recoverable = isinstance(error, LLMRecoverableError)
                 self._log(prompts, latency, "fallback" if recoverable else "error", str(error))
                 raise error from exc

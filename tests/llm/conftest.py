@@ -118,7 +118,7 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def make_client(sink: MemorySink, sleeps: Sleeps) -> Callable[..., ChatClient]:
-    """A client around a scripted model, with recorded sleeps, no jitter and an in-memory log."""
+    """A client around a scripted model, with recorded sleeps, a clock they drive, no jitter, an in-memory log."""
 
     def make(*script: Any, default: Any = None, reasks: int = 2, max_retries: int = 3) -> ChatClient:
         model = ScriptedChatModel(script=list(script), default=default)
@@ -131,6 +131,7 @@ def make_client(sink: MemorySink, sleeps: Sleeps) -> Callable[..., ChatClient]:
             log=CallLog(sink=sink),
             sleep=sleeps,
             backoff=Backoff(base=0.5, cap=20.0, uniform=lambda: 1.0),
+            clock=lambda: sum(sleeps),  # time passes only when the client sleeps (or a test says so)
         )
 
     return make

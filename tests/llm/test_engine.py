@@ -241,9 +241,21 @@ def test_429_storm_falls_back_after_bounded_retries_without_an_error(llm, engine
     assessment = llm_engine.assess(turns())
     assert assessment.levels == engine.assess(turns()).levels
     assert assessment.fallback is True and "rate-limited" in (assessment.fallback_reason or "")
-    assert list(sleeps) == [0.5, 1.0, 2.0] * 3  # three answers, three retries each, exponential
-    assert len(llm_engine.client.model.calls) == 12
-    assert sink.outcomes == ["error", "error", "error", "fallback"] * 3
+    # The first answer: three retries, exponential; then the server is left to rest, so the other
+    # two answers fall back at once instead of costing three more retries each.
+    assert list(sleeps) == [0.5, 1.0, 2.0]
+    assert len(llm_engine.client.model.calls) == 4
+    assert sink.outcomes == ["error", "error", "error", "fallback", "fallback", "fallback"]
+
+
+def test_after_its_rest_the_server_is_asked_again(llm, engine, sleeps) -> None:  # type: ignore[no-untyped-def]
+    llm_engine = llm(*[http_error(503) for _ in range(4)], default=reader)
+    assert llm_engine.assess(turns()).fallback is True
+    assert len(llm_engine.client.model.calls) == 4
+    sleeps.append(llm_engine.client.rest_s)  # time passes
+    recovered = llm_engine.assess(turns())
+    assert recovered.fallback is False
+    assert len(llm_engine.client.model.calls) == 4 + len(turns())
 
 
 def test_a_wrong_key_is_an_error_not_a_fallback(llm) -> None:  # type: ignore[no-untyped-def]
