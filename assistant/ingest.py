@@ -141,3 +141,11 @@ def _prune(kb: KnowledgeBase, report: IngestReport) -> None:
         if not path.exists() or not is_supported(path):
             removed = kb.remove_file(key)
             report.outcomes.append(FileOutcome(key, path.name, "removed", removed))
+    # Chunks of files the manifest does not record: a run killed after storing a file's chunks and
+    # before recording the file leaves them. Ingesting that file again replaces them, but once the
+    # file is gone nothing else would, and retrieval would still find and cite them.
+    claimed = {chunk_id for record in kb.files.values() for chunk_id in record.get("chunk_ids", [])}
+    unrecorded = {str(c.metadata.get("source_path")) for c in kb.all_chunks() if c.chunk_id not in claimed}
+    for key in sorted(unrecorded - set(kb.files)):
+        removed = kb.remove_file(key)
+        report.outcomes.append(FileOutcome(key, Path(key).name, "removed", removed))

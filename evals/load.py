@@ -2,19 +2,23 @@
 
     python -m evals.load --users 20               # back to back: a stress test
     python -m evals.load --users 20 --think 2     # each answers every 1-3 s
+    python -m evals.load --users 50 --think 4 --duration 30   # stop sending after 30 s
 
 Without ``--url`` it starts ``maturity ui`` (``python -m assistant.cli ui``) on a free port with a
 fresh state directory, times how long the app takes to answer, and afterwards reads that
 directory's database. Each simulated stakeholder is a ``gradio_client.Client`` (its own Gradio
 session) that starts an interview through the ``/start`` endpoint and answers with a persona's
 statements from ``evals/cases/assessments/dev`` (cases of kind ``persona``, in order, then
-"I don't know"), confirms the summary, and stops when the interview is done.
+"I don't know"), confirms the summary, and stops when the interview is done, or, with
+``--duration``, when that many seconds have passed (interviews then end part-way, as real ones do
+when a stakeholder leaves; the run stays bounded whatever the server's speed).
 
 Reported: turn latency (p50/p95/p99/max, client-side wall time of one ``/send`` call), the
 server's share of it (stored answer to stored reply), CPU per process, completed interviews,
-errors, and cross-talk: every session's stored transcript must hold exactly the
-messages its own stakeholder sent and the replies that stakeholder received, in order (checked
-in the database, and through ``/resume`` from a fresh client).
+errors, lost turns (acknowledged by the API but missing from the session's stored transcript) and
+cross-talk: every session's stored transcript must hold exactly the messages its own stakeholder
+sent and the replies that stakeholder received, in order (checked in the database, and through
+``/resume`` from a fresh client). ``tests/reliability/test_load.py`` runs it with its targets.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +68,29 @@ class UserRun:
     latencies: list[float] = field(default_factory=list)
     start_latency: float | None = None
     done: bool = False
+    stopped: bool = False  # the time bound ended it before the interview was done
+    in_flight: str | None = None  # a message whose /send failed: it may be stored, unacknowledged
     error: str | None = None
+
+
+@dataclass
+class TranscriptAudit:
+    """Each session's stored transcript against what its stakeholder sent and was answered.
+
+    ``lost``: acknowledged turns (the opening, each message ``/send`` answered, each reply) missing
+    from the session. ``foreign``: stored turns the stakeholder neither sent nor received (another
+    session's turns: cross-talk). ``out_of_order``: sessions holding the right turns in another order.
+    """
+
+    sessions: int = 0
+    acknowledged: int = 0
+    stored: int = 0
+    lost: int = 0
+    foreign: int = 0
+    out_of_order: int = 0
+    wrong_organisation: int = 0
+    problems: list[str] = field(default_factory=list)
+    server_s: list[float] = field(default_factory=list)
 
 
 def load_personas(directory: Path = CASES) -> list[Persona]:
@@ -87,10 +114,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[rank]
 
 
-def run_user(client: Any, run: UserRun, persona: Persona, think_s: float, barrier: threading.Barrier) -> None:
-    """One stakeholder: start, answer until the interview is done, recording every turn."""
+def run_user(
+    client: Any,
+    run: UserRun,
+    persona: Persona,
+    think_s: float,
+    barrier: threading.Barrier,
+    deadline: float | None = None,
+) -> None:
+    """One stakeholder: start, answer until the interview is done (or ``deadline``, a
+    ``time.perf_counter()`` value, has passed), recording every acknowledged turn."""
     answers = list(persona.statements)
     jitter = random.Random(run.number)
+    message: str | None = None
     try:
         barrier.wait()
         started = time.perf_counter()
@@ -102,16 +138,22 @@ def run_user(client: Any, run: UserRun, persona: Persona, think_s: float, barrie
             if len(run.sent) >= MAX_TURNS:
                 run.error = f"not done after {MAX_TURNS} turns"
                 return
-            if think_s:
-                time.sleep(jitter.uniform(0.5, 1.5) * think_s)
+            pause = jitter.uniform(0.5, 1.5) * think_s if think_s else 0.0
+            if deadline is not None and time.perf_counter() + pause >= deadline:
+                run.stopped = True
+                return
+            if pause:
+                time.sleep(pause)
             message = CONFIRM if reply["kind"] == "summary" else (answers.pop(0) if answers else FALLBACK_ANSWER)
             started = time.perf_counter()
             reply = client.predict(run.session_id, message, api_name="/send")
             run.latencies.append(time.perf_counter() - started)
             run.sent.append(message)
             run.replies.append(reply["reply"])
+            message = None
         run.done = True
     except Exception as exc:  # recorded and reported: one failing user must not stop the others
+        run.in_flight = message
         run.error = f"{type(exc).__name__}: {exc}"[:300]
 
 
@@ -122,32 +164,69 @@ def expected_transcript(run: UserRun) -> list[tuple[str, str]]:
     return turns
 
 
-def check_database(runs: list[UserRun], database_url: str, server_s: list[float]) -> list[str]:
-    """Problems found in the stored transcripts (empty: no cross-talk, nothing lost); appends to
-    ``server_s`` each turn's time in the server between storing the answer and storing the reply."""
+def compare_transcript(
+    expected: list[tuple[str, str]], stored: list[tuple[str, str]], in_flight: str | None = None
+) -> dict[str, int]:
+    """Lost and foreign turns of one session, and whether their order differs (see ``TranscriptAudit``).
+
+    A message whose ``/send`` failed (``in_flight``) may have been stored, with a reply the client
+    never saw: as the last one or two turns after the acknowledged ones it is neither lost nor foreign."""
+    if in_flight is not None and stored[: len(expected)] == expected:
+        tail = stored[len(expected) :]
+        if tail[:1] == [("stakeholder", in_flight)] and len(tail) <= 2 and all(s == "agent" for s, _ in tail[1:]):
+            stored = stored[: len(expected)]
+    missing = Counter(expected) - Counter(stored)
+    extra = Counter(stored) - Counter(expected)
+    lost, foreign = sum(missing.values()), sum(extra.values())
+    return {"lost": lost, "foreign": foreign, "out_of_order": int(not lost and not foreign and stored != expected)}
+
+
+def audit_database(runs: list[UserRun], database_url: str) -> TranscriptAudit:
+    """Every started session's stored transcript against its stakeholder's own turns, and each
+    turn's time in the server between storing the answer and storing the reply."""
     from assistant.persistence import Database
 
-    problems: list[str] = []
+    audit = TranscriptAudit()
     database = Database(database_url)
     try:
         for run in runs:
             if run.session_id is None:
                 continue
             turns = database.turns(run.session_id)
-            server_s += [
+            audit.server_s += [
                 (reply.created_at - answer.created_at).total_seconds()
                 for answer, reply in itertools.pairwise(turns)
                 if answer.speaker == "stakeholder" and reply.speaker == "agent"
             ]
+            expected = expected_transcript(run)
             stored = [(t.speaker, t.text) for t in turns]
-            if stored != expected_transcript(run):
-                problems.append(f"user {run.number}: stored transcript differs from what it sent and received")
+            found = compare_transcript(expected, stored, run.in_flight)
+            audit.sessions += 1
+            audit.acknowledged += len(expected)
+            audit.stored += len(stored)
+            audit.lost += found["lost"]
+            audit.foreign += found["foreign"]
+            audit.out_of_order += found["out_of_order"]
+            if any(found.values()):
+                audit.problems.append(
+                    f"user {run.number}: stored transcript differs from what it sent and received "
+                    f"({found['lost']} lost, {found['foreign']} foreign, order differs: {bool(found['out_of_order'])})"
+                )
             session = database.get_session(run.session_id)
             if database.get_engagement(session.engagement_id).organisation != run.organisation:
-                problems.append(f"user {run.number}: session belongs to another organisation")
+                audit.wrong_organisation += 1
+                audit.problems.append(f"user {run.number}: session belongs to another organisation")
     finally:
         database.close()
-    return problems
+    return audit
+
+
+def check_database(runs: list[UserRun], database_url: str, server_s: list[float]) -> list[str]:
+    """Problems found in the stored transcripts (empty: no cross-talk, nothing lost); appends to
+    ``server_s`` each turn's time in the server between storing the answer and storing the reply."""
+    audit = audit_database(runs, database_url)
+    server_s += audit.server_s
+    return audit.problems
 
 
 def check_api(runs: list[UserRun], url: str) -> list[str]:
@@ -172,7 +251,10 @@ def free_port() -> int:
 
 
 def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """``maturity ui`` on ``port`` with state in ``home``; returns the process and its startup time."""
+    """``maturity ui`` on ``port`` with state in ``home``; returns the process and its startup time.
+
+    Its stderr goes to a temporary file (read back if it fails to start), not a pipe: nobody reads
+    a pipe while the server runs, and a full one would stall the server mid-run."""
     import httpx
 
     env = {
@@ -183,26 +265,28 @@ def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], float]
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
     env.pop("MATURITY_DATABASE_URL", None)
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
-        cwd=REPOSITORY_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    while time.perf_counter() - started < STARTUP_TIMEOUT_S:
-        if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
-            raise SystemExit(f"the app exited during startup: {error[-2000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return process, time.perf_counter() - started
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
+    with tempfile.TemporaryFile() as errors:  # the child keeps its own descriptor
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
+            cwd=REPOSITORY_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        url = f"http://127.0.0.1:{port}/"
+        while time.perf_counter() - started < STARTUP_TIMEOUT_S:
+            if process.poll() is not None:
+                errors.seek(0)
+                raise SystemExit(f"the app exited during startup: {errors.read().decode(errors='replace')[-2000:]}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return process, time.perf_counter() - started
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        process.kill()
+        process.wait()
     raise SystemExit(f"the app did not answer within {STARTUP_TIMEOUT_S:.0f} s")
 
 
@@ -223,22 +307,35 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_load(url: str, users: int, think_s: float) -> tuple[list[UserRun], float]:
+def new_clients(url: str, count: int) -> list[Any]:
+    """``count`` clients, each its own Gradio session like a browser (made a few at a time: each
+    fetches the app's config and API description)."""
+    from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda _: new_client(url), range(count)))
+
+
+def run_load(url: str, users: int, think_s: float, duration_s: float | None = None) -> tuple[list[UserRun], float]:
+    """``users`` stakeholders at once; with ``duration_s`` none sends a message after that many
+    seconds (counted from the start of the run), so the run ends soon after."""
     personas = load_personas()
     runs = [
         UserRun(i, personas[i % len(personas)].id, f"{personas[i % len(personas)].organisation} (load user {i})")
         for i in range(users)
     ]
-    clients = [new_client(url) for _ in runs]  # each its own Gradio session, like a browser
+    clients = new_clients(url, users)
     barrier = threading.Barrier(users)
+    started = time.perf_counter()
+    deadline = None if duration_s is None else started + duration_s
     threads = [
         threading.Thread(
-            target=run_user, args=(client, run, personas[run.number % len(personas)], think_s, barrier), daemon=True
+            target=run_user,
+            args=(client, run, personas[run.number % len(personas)], think_s, barrier, deadline),
+            daemon=True,
         )
         for client, run in zip(clients, runs, strict=True)
     ]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -255,16 +352,21 @@ def summarise(
     server_s: list[float],
     cpu_s: dict[str, float],
     load_before: tuple[float, float, float],
+    duration_s: float | None = None,
+    audit: TranscriptAudit | None = None,
 ) -> dict[str, Any]:
     latencies = [value for run in runs for value in run.latencies]
     starts = [run.start_latency for run in runs if run.start_latency is not None]
     return {
         "users": len(runs),
         "think_s": think_s,
+        "duration_s": duration_s,
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],  # other work on the machine skews timings
         "startup_s": None if startup_s is None else round(startup_s, 2),
+        "sessions": sum(run.session_id is not None for run in runs),
         "completed": sum(run.done for run in runs),
+        "stopped_by_time": sum(run.stopped for run in runs),
         "errors": [f"user {run.number}: {run.error}" for run in runs if run.error],
         "turns": len(latencies),
         "wall_s": round(wall_s, 2),
@@ -280,6 +382,19 @@ def summarise(
         "start_latency_s": {"p50": round(percentile(starts, 0.5), 3), "p95": round(percentile(starts, 0.95), 3)},
         # In the server, from the stored answer to the stored reply (no queue wait, no transport).
         "server_turn_s": {"p50": round(percentile(server_s, 0.5), 3), "p95": round(percentile(server_s, 0.95), 3)},
+        # From the database: turns the API acknowledged, and how many of them are missing (lost),
+        # stored in the wrong session (foreign) or out of order; None when it was not read.
+        "transcripts": None
+        if audit is None
+        else {
+            "sessions": audit.sessions,
+            "acknowledged_turns": audit.acknowledged,
+            "stored_turns": audit.stored,
+            "lost_turns": audit.lost,
+            "foreign_turns": audit.foreign,
+            "out_of_order_sessions": audit.out_of_order,
+            "wrong_organisation": audit.wrong_organisation,
+        },
         "cross_talk": problems,
     }
 
@@ -295,6 +410,11 @@ def main(argv: list[str] | None = None) -> int:
         "--think", type=float, default=0.0, help="Mean seconds a stakeholder waits before answering (default 0)."
     )
     parser.add_argument(
+        "--duration",
+        type=float,
+        help="Stop sending new messages after this many seconds (default: run every interview to its end).",
+    )
+    parser.add_argument(
         "--home",
         type=Path,
         help="Without --url: the state directory for the app it starts (default: a fresh temporary one, "
@@ -304,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.users < 1:
         parser.error("--users must be at least 1")
+    if args.duration is not None and args.duration <= 0:
+        parser.error("--duration must be positive")
     load_before = os.getloadavg()
     cpu: dict[str, float] = {}
 
@@ -322,23 +444,25 @@ def main(argv: list[str] | None = None) -> int:
                 url = f"http://127.0.0.1:{port}/"
                 database_url = f"sqlite:///{home / 'maturity.db'}"
             client_cpu, server_cpu = cpu_seconds(), cpu_seconds(process.pid) if process else None
-            runs, wall_s = run_load(url, args.users, args.think)
+            runs, wall_s = run_load(url, args.users, args.think, args.duration)
             cpu["load generator (gradio_client)"] = round(cpu_seconds() - client_cpu, 1)
             if process is not None and server_cpu is not None:
                 cpu["app server"] = round(cpu_seconds(process.pid) - server_cpu, 1)
             problems = check_api(runs, url)
-            server_s: list[float] = []
-            if database_url:
-                problems += check_database(runs, database_url, server_s)
+            audit = audit_database(runs, database_url) if database_url else None
+            if audit is not None:
+                problems += audit.problems
         finally:
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
-    results = summarise(runs, wall_s, problems, startup_s, args.think, server_s, cpu, load_before)
+    server_s = audit.server_s if audit is not None else []
+    results = summarise(runs, wall_s, problems, startup_s, args.think, server_s, cpu, load_before, args.duration, audit)
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    ok = not results["errors"] and not problems and results["completed"] == args.users
+    finished = results["completed"] + results["stopped_by_time"] if args.duration else results["completed"]
+    ok = not results["errors"] and not problems and finished == args.users
     return 0 if ok else 1
 
 

@@ -239,11 +239,11 @@ class ChatClient:
         attempts = self.max_retries + 1
         attempt = 0
         if self.clock() < self._resting_until:
-            error = LLMBusyError(
+            resting = LLMBusyError(
                 f"not asked: {self._rest_reason} less than {self.rest_s:g} s ago; the server is left to rest"
             )
-            self._log(prompts, 0, "fallback", str(error))
-            raise error
+            self._log(prompts, 0, "fallback", str(resting))
+            raise resting
         while True:
             started = time.perf_counter()
             try:
