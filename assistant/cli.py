@@ -434,6 +434,48 @@ def engagement(
 
 @app.command()
 @handle_errors
+def forget(
+    session_id: Annotated[str, typer.Argument(metavar="SESSION", help="The session id to erase.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Erase without asking (needed when not on a terminal).")] = (
+        False
+    ),
+) -> None:
+    """Erase one stakeholder's session: turns, assessment and the engagement assessment built from it."""
+    from assistant.persistence import Database
+
+    database = Database(get_settings().resolved_database_url)
+    try:
+        session = database.get_session(session_id)  # an unknown id fails here, before any question
+        if not yes:
+            if not _stdin_is_terminal():
+                raise MaturityError(
+                    f"refusing to erase session {session_id} without confirmation; rerun with --yes to erase it"
+                )
+            engagement_ = database.get_engagement(session.engagement_id)
+            who = session.stakeholder or session.role or "an unnamed stakeholder"
+            turns = len(database.turns(session_id))
+            question = (
+                f"Erase session {session_id} ({who}, {turns} turns, {engagement_.organisation}) "
+                "and its assessment? This cannot be undone"
+            )
+            if not typer.confirm(question, default=False, err=True):
+                err.print("nothing erased")
+                raise typer.Exit(1)
+        # This process caches no agents, so the database is all there is to erase here
+        # (a running app erases through ``InterviewService.forget``, which also drops its cache).
+        database.forget_session(session_id)
+    finally:
+        database.close()  # the last connection's close checkpoints and removes the write-ahead log
+    out.print(f"erased session {session_id}", highlight=False)
+
+
+def _stdin_is_terminal() -> bool:
+    """Whether someone can answer a confirmation question (a separate function so tests can say yes)."""
+    return sys.stdin.isatty()
+
+
+@app.command()
+@handle_errors
 def report(
     source: Annotated[
         str, typer.Argument(help="Assessment JSON (from `maturity assess --json`), a session id or an engagement id.")

@@ -45,6 +45,13 @@ def load_document(path: Path) -> SourceDocument:
         raise DocumentError(
             f"{name}: unsupported file type {path.suffix or '(none)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
+    if path.is_symlink():
+        # A link's target can be anywhere on the machine: a folder received from a client could
+        # link "notes.txt" to ~/.ssh/id_rsa and have it indexed, quoted in answers and reports.
+        # The target is not named in the message (it may itself be private).
+        raise DocumentError(
+            f"{name}: is a symbolic link; links are not followed, ingest the file it points to by its own path"
+        )
     try:
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:

@@ -11,8 +11,9 @@ Guarantees the interview relies on:
 * Turn numbers (``seq``) are 1, 2, 3 ... per session without gaps or duplicates, also with
   several threads or processes writing to the same database: the session row is updated first,
   which takes the write lock (SQLite) or the row lock (PostgreSQL) before the next number is read.
-* ``delete_session`` removes the session, its turns and its assessment; on SQLite deleted
-  content is overwritten (``secure_delete``) and the write-ahead log is truncated.
+* ``delete_session`` removes the session, its turns and its assessment (``forget_session`` also
+  the engagement-level assessment that combined it); on SQLite deleted content is overwritten
+  (``secure_delete``) and the write-ahead log is truncated.
 
 Database failures (locked beyond the busy timeout, unwritable directory, full disk, unreachable
 server) surface as one-line ``StorageError`` messages naming the database with its password
@@ -635,6 +636,35 @@ class Database:
                     raise _unknown_session(session_id)
                 db.commit()
             self._truncate_wal()
+
+    def forget_session(self, session_id: str) -> SessionRecord:
+        """Remove a session and everything derived from it; returns the record it had.
+
+        Beyond ``delete_session``: the engagement-level assessment is dropped too, because it
+        combined this session's answers (its evidence quotes them); it is recomputed from the
+        remaining sessions on demand. The engagement itself stays, so invitation links keep working.
+        One transaction: either all of it is gone or nothing is.
+        """
+        with self._guard():
+            with self._sessions() as db:
+                row = db.get(SessionRow, session_id)
+                if row is None:
+                    raise _unknown_session(session_id)
+                record = _session_record(row)
+                db.execute(delete(AssessmentRow).where(AssessmentRow.session_id == session_id))
+                db.execute(
+                    delete(AssessmentRow).where(
+                        (AssessmentRow.engagement_id == record.engagement_id) & AssessmentRow.session_id.is_(None)
+                    )
+                )
+                db.execute(delete(TurnRow).where(TurnRow.session_id == session_id))
+                result = db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                if _rowcount(result) == 0:  # deleted by another process meanwhile
+                    db.rollback()
+                    raise _unknown_session(session_id)
+                db.commit()
+            self._truncate_wal()
+        return record
 
     def _truncate_wal(self) -> None:
         """SQLite: move committed pages into the file and empty the log (best effort; skipped while read)."""

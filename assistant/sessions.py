@@ -103,6 +103,20 @@ class InterviewService:
         assessments = [self.assessment(s.id) for s in sessions]
         return combine_assessments(self.engine.framework, assessments, engagement.organisation)
 
+    def forget(self, session_id: str) -> SessionRecord:
+        """Erase a session: its turns, its assessment, the engagement assessment built from it, and
+        this process's cached agent (which holds the answers in memory); returns the erased record.
+
+        Other sessions, and the engagement, are untouched. ``NotFoundError`` for an unknown id.
+        """
+        with self._lock_for(session_id):
+            record = self.database.forget_session(session_id)
+            with self._guard:
+                self._agents.pop(session_id, None)
+        with self._guard:
+            self._locks.pop(session_id, None)
+        return record
+
     # -- agents ---------------------------------------------------------------------------
     def _new_agent(self, session: SessionRecord) -> Interview:
         engagement = self.database.get_engagement(session.engagement_id)

@@ -92,6 +92,11 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
         css=CSS,
     )
 
+    # Gradio checks that a file path sent to an API ("{'path': '/etc/passwd'}") was uploaded by a
+    # user only once the Blocks "has launched", which a mounted app never does: without this, a
+    # client could have any file the server can read copied into gradio's cache and served back.
+    consultant.has_launched = True
+
     stakeholder = build_stakeholder(services)
     queue = dict(STAKEHOLDER_QUEUE)
     if (settings.llm or "embedded").strip() not in EMBEDDED:
@@ -100,6 +105,7 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
     # Gradio serves its upload and cache folders from every mount; they hold the consultant's
     # reports and documents, so the stakeholder mount (no login) is barred from them.
     private = [get_upload_folder(), str(get_cache_folder().resolve())]
+    stakeholder.has_launched = True  # the same file-path check (it has no file inputs today)
     gr.mount_gradio_app(
         app,
         stakeholder,

@@ -356,10 +356,12 @@ def build_consultant(services: Services) -> gr.Blocks:
                 raise InputError("no files chosen; pick one or more documents to add")
             target = services.uploads_dir
             target.mkdir(parents=True, exist_ok=True)
+            sources = [uploaded_file(name) for name in files]  # all checked before anything is copied
             paths = []
-            for name in files:
-                source = Path(name)
+            for source in sources:
                 destination = target / (source.name.lstrip(".") or "document")
+                if destination.is_symlink():  # never write through a link planted in the folder
+                    destination.unlink()
                 shutil.copyfile(source, destination)
                 paths.append(destination)
 
@@ -496,6 +498,22 @@ def build_consultant(services: Services) -> gr.Blocks:
             concurrency_limit=1,
         )
     return demo
+
+
+def uploaded_file(name: str) -> Path:
+    """The file gradio stored for an upload; ``InputError`` for any other path.
+
+    The ingest endpoint receives server paths. Gradio does not check that a path sent to the API
+    (``{"path": "/etc/passwd", ...}``) came from an upload, so without this check a client could
+    have any readable file on the server copied into the knowledge base and quoted back by /ask.
+    """
+    from gradio.utils import get_upload_folder
+
+    source = Path(name)
+    resolved = source.resolve()
+    if not resolved.is_relative_to(Path(get_upload_folder()).resolve()) or not resolved.is_file():
+        raise InputError(f"{source.name}: not a file uploaded to this app; add documents with the Documents box")
+    return resolved
 
 
 def build_disabled() -> gr.Blocks:

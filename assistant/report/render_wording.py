@@ -145,9 +145,23 @@ def quote_attribution(quote: QuoteSource) -> str:
     """Who said it and where: ``CTO, session s1, turn 3``."""
     parts = [quote.stakeholder or "unattributed"]
     if quote.session:
-        parts.append(f"session {quote.session}")
+        parts.append(f"session {session_label(quote.session)}")
     parts.append(f"turn {quote.turn}")
     return ", ".join(parts)
+
+
+#: Session ids up to this long are labels (hand-made assessments: "s1"); longer ones are app ids.
+_SESSION_LABEL_CHARS = 8
+
+
+def session_label(session: str) -> str:
+    """A session as a report names it: the first characters of an app session id, never all of it.
+
+    An app session id is the stakeholder's key (``/?session=ID`` opens, reads and continues the
+    interview); a report travels to the client, so printing the whole id would hand every reader
+    every stakeholder's transcript. Six characters tell sessions apart, as the consultant view does.
+    """
+    return session if len(session) <= _SESSION_LABEL_CHARS else f"{session[:6]}…"
 
 
 def passage_origin(passage: PassageSource) -> str:
