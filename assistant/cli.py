@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assistant.errors import MaturityError
+from assistant.errors import MaturityError, StorageError
 from assistant.settings import get_settings
 
 app = typer.Typer(
@@ -164,6 +164,8 @@ def _interactive(answer: Callable[[str], Any], as_json: bool) -> None:
 
 
 def _print_answer(answer: Any, as_json: bool) -> None:
+    if getattr(answer, "fallback", None):  # stderr: the JSON on stdout keeps CASE-FORMAT's shape
+        err.print(f"note: the extractive answer is shown; {escape(str(answer.fallback))}", highlight=False)
     if as_json:
         out.print_json(json.dumps(answer.as_dict(), ensure_ascii=False)) if sys.stdout.isatty() else print(
             json.dumps(answer.as_dict(), ensure_ascii=False)
@@ -376,6 +378,7 @@ def interview(
         started = service.start(organisation or "", stakeholder=name, role=role, engagement_id=engagement)
         session_id, reply = started.session.id, started.reply
         err.print(f"session {session_id} (resume with: maturity interview --resume {session_id})", style="dim")
+    unsaved = False  # the last answer could not be stored (database locked, disk full...)
     while True:
         out.print(escape(reply.text), highlight=False)
         if reply.done:
@@ -385,10 +388,20 @@ def interview(
         try:
             line = input("> " if sys.stdin.isatty() else "")
         except EOFError:
+            if unsaved:
+                err.print(
+                    "paused; your last answer was NOT saved (see the error above). Resume with: "
+                    f"maturity interview --resume {session_id} and send it again"
+                )
+                raise typer.Exit(2) from None
             err.print(f"paused; your answers are saved. Resume with: maturity interview --resume {session_id}")
             return
         try:
             reply = service.send(session_id, line)
+            unsaved = False
+        except StorageError as exc:
+            unsaved = True
+            err.print(f"error: {escape(str(exc))}", highlight=False)
         except MaturityError as exc:  # a refused message must not end the interview
             err.print(f"error: {escape(str(exc))}", highlight=False)
     _print_assessment(service.assessment(session_id))

@@ -38,6 +38,9 @@ class InterviewService:
         self.budget = budget
         self._agents: OrderedDict[str, Interview] = OrderedDict()
         self._locks: dict[str, threading.Lock] = {}
+        # Sessions whose last answer got its reply only on replay: (answer, reply), so that the
+        # stakeholder re-sending that answer (they never saw the reply) does not store it twice.
+        self._repaired: dict[str, tuple[str, AgentReply]] = {}
         self._guard = threading.Lock()
 
     # -- sessions -------------------------------------------------------------------------
@@ -78,12 +81,26 @@ class InterviewService:
             )
         with self._lock_for(session_id):
             agent = self._agent(session_id)
+            with self._guard:
+                repaired = self._repaired.pop(session_id, None)
+            if repaired is not None and repaired[0] == text:
+                # The same message again after its reply failed to be stored: it is stored once,
+                # and its reply has just been stored by the replay.
+                return repaired[1]
             self.database.append_turn(session_id, "stakeholder", text, {})
-            reply = agent.reply(text)
-            self.database.append_turn(session_id, "agent", reply.text, reply.meta())
-            if reply.done:
-                self.database.set_status(session_id, "closed")
-                self.database.save_assessment(agent.assessment().model_dump(mode="json"), session_id=session_id)
+            try:
+                reply = agent.reply(text)
+                self.database.append_turn(session_id, "agent", reply.text, reply.meta())
+                if reply.done:
+                    self.database.set_status(session_id, "closed")
+                    self.database.save_assessment(agent.assessment().model_dump(mode="json"), session_id=session_id)
+            except BaseException:
+                # The answer is stored but the agent in memory may have moved past what the
+                # database holds: forget it, so the next call replays the database (and stores
+                # the missing reply) instead of answering from a state nobody can resume.
+                with self._guard:
+                    self._agents.pop(session_id, None)
+                raise
             return reply
 
     def resume(self, session_id: str) -> tuple[Interview, AgentReply]:
@@ -113,6 +130,7 @@ class InterviewService:
             record = self.database.forget_session(session_id)
             with self._guard:
                 self._agents.pop(session_id, None)
+                self._repaired.pop(session_id, None)
         with self._guard:
             self._locks.pop(session_id, None)
         return record
@@ -144,8 +162,10 @@ class InterviewService:
             if turn.speaker == "stakeholder":
                 reply = agent.reply(turn.text)
         if turns and turns[-1].speaker == "stakeholder":
-            # The process died between storing the answer and storing the reply.
+            # The process died (or the database failed) between storing the answer and the reply.
             self.database.append_turn(session_id, "agent", reply.text, reply.meta())
+            with self._guard:
+                self._repaired[session_id] = (turns[-1].text, reply)
         self._remember(session_id, agent)
         return agent
 

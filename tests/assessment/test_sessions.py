@@ -104,3 +104,34 @@ def test_closing_saves_the_assessment_and_engagement_combines_sessions(engine, d
     combined = service.engagement_assessment(first.engagement_id)
     assert combined.organisation == "Nordbank" and len(combined.stakeholders) == 2
     assert [d.dimension for d in combined.divergences] == ["monitoring"]
+
+
+def test_a_failed_reply_store_is_repaired_and_a_resent_answer_is_stored_once(
+    engine, database: Database, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from assistant.errors import StorageError
+
+    service = InterviewService(database, engine)
+    session = service.start("Acme").session
+    append = database.append_turn
+
+    def agent_turn_fails(session_id: str, speaker: str, text: str, meta=None):  # type: ignore[no-untyped-def]
+        if speaker == "agent":
+            raise StorageError("database is locked")
+        return append(session_id, speaker, text, meta)
+
+    monkeypatch.setattr(database, "append_turn", agent_turn_fails)
+    with pytest.raises(StorageError):
+        service.send(session.id, "Our code lives in GitLab.")
+    monkeypatch.setattr(database, "append_turn", append)
+    # The stakeholder saw no reply and sends the same answer again (the app's retry).
+    reply = service.send(session.id, "Our code lives in GitLab.")
+    turns = database.turns(session.id)
+    assert [t.speaker for t in turns] == ["agent", "stakeholder", "agent"]
+    assert turns[-1].text == reply.text
+    # The interview goes on from there, answers stored once each.
+    service.send(session.id, "Nobody monitors the models.")
+    assert [t.text for t in database.turns(session.id) if t.speaker == "stakeholder"] == [
+        "Our code lives in GitLab.",
+        "Nobody monitors the models.",
+    ]

@@ -223,6 +223,7 @@ def test_interview_answer_while_the_database_is_locked(tmp_path: Path) -> None:
         errors = _errors(locked.stderr)
         assert len(errors) == 1, locked.stderr
         assert "is busy" in errors[0] and "retry" in errors[0], errors[0]
+        assert locked.exit_code == 2 and "NOT saved" in locked.stderr, locked.stderr
         assert DEFAULT_BUSY_TIMEOUT_S <= waited < DEFAULT_BUSY_TIMEOUT_S + 60
         assert database.turns(session) == before, "the refused answer must not be half-stored"
     finally:
@@ -382,6 +383,7 @@ def test_llm_server_timing_out_falls_back_then_recovers(
     assert time.monotonic() - started < BOUND_S
     assert hung.exit_code == 0, hung.output
     assert json.loads(hung.stdout) == json.loads(embedded_answer.stdout)
+    assert "note: the extractive answer is shown" in hung.stderr and "timeout" in hung.stderr
     assert llm_server.requests == 2, "one request and the one retry MATURITY_LLM_MAX_RETRIES allows"
     calls = _calls(env)
     assert [c["outcome"] for c in calls[:2]] == ["fallback", "error"]
