@@ -119,6 +119,9 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
         mcp_server=False,
         css=CSS,
     )
+    from ui.middleware import HideApiInfoBeforeLogin
+
+    app.add_middleware(HideApiInfoBeforeLogin, prefix=CONSULTANT_PATH)
     return app
 
 

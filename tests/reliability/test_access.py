@@ -177,6 +177,21 @@ def test_every_consultant_endpoint_refuses_requests_without_a_valid_login(served
     assert refused == len(forged_cookies) * (len(CONSULTANT_ENDPOINTS) + 4)
 
 
+def test_the_login_page_describes_no_api_and_the_logged_in_page_does(served: Served) -> None:
+    """Gradio embeds its API description in every page; before login the consultant's is emptied."""
+    with httpx.Client(timeout=10) as http:
+        login_page = http.get(served.consultant_url)
+        assert login_page.status_code == 200
+        assert _page_config(login_page.text).get("auth_required") is True
+        assert "window.gradio_api_info = {};</script>" in login_page.text
+        for endpoint in CONSULTANT_ENDPOINTS:
+            assert f'"/{endpoint}"' not in login_page.text, endpoint
+        assert int(login_page.headers["content-length"]) == len(login_page.content)
+        http.cookies.update(login_cookies(served))
+        page = http.get(served.consultant_url)
+        assert '"/engagements"' in page.text  # after login, untouched
+
+
 @pytest.mark.parametrize(("user", "password"), WRONG_LOGINS)
 def test_wrong_credentials_get_no_session_cookie(served: Served, user: str, password: str) -> None:
     with httpx.Client(timeout=10) as http:

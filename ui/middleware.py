@@ -1,0 +1,70 @@
+"""Keep the consultant's API description off its login page.
+
+Gradio's page route embeds ``window.gradio_api_info`` (endpoint names and parameters, example
+values such as the evaluator's case file names, the engine name) in every page it serves, the
+login page included. Nothing there is stakeholder data, but a login page should say nothing
+about what is behind it. This ASGI middleware rewrites only HTML pages under the consultant
+mount whose embedded config says a login is required, replacing the description with ``{}``;
+after login the page is served untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
+_LOGIN_REQUIRED = re.compile(rb'"auth_required":\s*true')
+EMPTY_API_INFO = b"window.gradio_api_info = {};</script>"
+
+
+def hide_api_info(body: bytes) -> bytes:
+    """``body`` with its API description emptied when it is a login page (pure; tested alone)."""
+    if not _LOGIN_REQUIRED.search(body):
+        return body
+    return _API_INFO.sub(EMPTY_API_INFO, body)
+
+
+class HideApiInfoBeforeLogin:
+    def __init__(self, app: ASGIApp, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or scope.get("method") != "GET" or not path.startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict(message.get("headers") or [])
+                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                    start = None
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None:  # not a page: passed through as it comes
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = hide_api_info(b"".join(chunks))
+            headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, buffered)
