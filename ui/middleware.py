@@ -48,8 +48,8 @@ class HideApiInfoBeforeLogin:
         async def buffered(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = dict(message.get("headers") or [])
-                if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                content_type = dict(message.get("headers") or []).get(b"content-type", b"")
+                if not content_type.startswith(b"text/html"):
                     start = None
                     await send(message)
                     return
