@@ -503,7 +503,7 @@ def report(
     engine: EngineOption = None,
 ) -> None:
     """Draft the consultant report: findings with quotes, cited recommendations, roadmap, figures."""
-    from assistant.engines import open_engine
+    from assistant.engines import Engine, open_engine
     from assistant.knowledge import open_service
     from assistant.persistence import Database
     from assistant.report.render import REPORT_FORMATS
@@ -519,9 +519,16 @@ def report(
     if out_file is not None:
         _check_writable(out_file)
     settings = get_settings()
-    engine_ = open_engine(settings, framework, engine)
     database = Database(settings.resolved_database_url)
-    loaded = load_source(source, database, InterviewService(database, engine_))
+    engines: list[Engine] = []
+
+    def opened() -> Engine:  # loaded once, and only once the source is known to be good
+        if not engines:
+            engines.append(open_engine(settings, framework, engine))
+        return engines[0]
+
+    loaded = load_source(source, database, lambda: InterviewService(database, opened()))
+    engine_ = opened()
     # The LLM engine's client drafts the executive summary; the embedded engine keeps the templates.
     reporter = Reporter(settings, open_service(settings), engine_.framework, drafter=getattr(engine_, "client", None))
     drafted = reporter.build(loaded.assessment, answers=loaded.answers)

@@ -119,9 +119,11 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
         mcp_server=False,
         css=CSS,
     )
-    from ui.middleware import HideApiInfoBeforeLogin
+    from ui.middleware import HideApiInfoBeforeLogin, RefuseUnknownEndpoints
 
     app.add_middleware(HideApiInfoBeforeLogin, prefix=CONSULTANT_PATH)
+    stakeholder_names = frozenset(str(fn.api_name) for fn in stakeholder.fns.values() if fn.api_name)
+    app.add_middleware(RefuseUnknownEndpoints, prefix="", names=stakeholder_names, exclude=CONSULTANT_PATH)
     return app
 
 

@@ -68,3 +68,42 @@ class HideApiInfoBeforeLogin:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, buffered)
+
+
+_CALL = re.compile(r"^/gradio_api/(?:run|api|call(?:/v2)?)/([^/]+)/?$")
+
+
+class RefuseUnknownEndpoints:
+    """A clean 404 for API names a mount does not have.
+
+    Gradio answers ``POST /gradio_api/call/<unknown>`` with an unhandled error (a 500 with a
+    traceback in the log, or a dropped connection). Only for mounts without a login: behind one,
+    a 404 for unknown names next to a 401 for known ones would tell who is not logged in which
+    names exist.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str, names: frozenset[str], exclude: str) -> None:
+        self.app = app
+        self.prefix = prefix.rstrip("/")
+        self.names = names
+        self.exclude = exclude
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] == "http" and scope.get("method") == "POST" and not path.startswith(self.exclude):
+            found = _CALL.match(path[len(self.prefix) :]) if path.startswith(self.prefix) else None
+            if found and found.group(1) not in self.names:
+                body = b'{"error": "no such endpoint on this page"}'
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 404,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,8 +147,12 @@ class Reporter:
         return render(report, fmt_, figures)
 
 
-def load_source(source: str, database: Database, interviews: InterviewService) -> ReportSource:
-    """SOURCE of ``maturity report``: an assessment JSON file, a session id or an engagement id."""
+def load_source(source: str, database: Database, interviews: Callable[[], InterviewService]) -> ReportSource:
+    """SOURCE of ``maturity report``: an assessment JSON file, a session id or an engagement id.
+
+    ``interviews`` is called only for a session or an engagement: an assessment file needs no
+    engine, so a bad file is reported before the (slow) model is loaded.
+    """
     path = Path(source).expanduser()
     if source.lower().endswith(".json") or path.is_file():
         if not path.is_file():
@@ -158,7 +163,7 @@ def load_source(source: str, database: Database, interviews: InterviewService) -
     except NotFoundError:
         session = None
     if session is not None:
-        return ReportSource(interviews.assessment(session.id), session_answers(database, [session.id]), source)
+        return ReportSource(interviews().assessment(session.id), session_answers(database, [session.id]), source)
     try:
         database.get_engagement(source)
     except NotFoundError:
@@ -167,4 +172,4 @@ def load_source(source: str, database: Database, interviews: InterviewService) -
             "list engagements with `maturity engagement`"
         ) from None
     sessions = [s.id for s in database.list_sessions(source)]
-    return ReportSource(interviews.engagement_assessment(source), session_answers(database, sessions), source)
+    return ReportSource(interviews().engagement_assessment(source), session_answers(database, sessions), source)

@@ -39,7 +39,7 @@ from tests.reliability._load_support import child_env, home_template, start_app
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
-SESSIONS = 8
+SESSIONS = 6
 ACKNOWLEDGED_BEFORE_KILL = 3  # answers per session the app has replied to before it is killed
 KILL_WAIT_S = 120.0
 ARTIFACT = REPO / "tests" / "artifacts" / "reliability" / "crash.json"
