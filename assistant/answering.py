@@ -85,9 +85,10 @@ def answer_question(
 ) -> Answer:
     question = validate_question(question)
     vector = retriever.embedder.embed_query(question)
-    passages = retriever.search(question, k=TOP_PASSAGES, kinds=kinds, sources=sources, query_vector=vector)
+    retrieval = retriever.retrieve(question, k=TOP_PASSAGES, kinds=kinds, sources=sources, query_vector=vector)
+    passages = retrieval.passages
     index = retriever.index
-    dense_best = max((p.dense for p in passages if p.dense is not None), default=0.0)
+    dense_best = retrieval.best_dense or 0.0
     coverage = term_coverage(
         question,
         (p.section + " " + p.title + " " + p.text for p in passages),

@@ -190,6 +190,12 @@ class LexicalIndex:
         return out
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    passages: list[Passage]
+    best_dense: float | None  # None when dense search was not run (mode bm25) or found nothing
+
+
 class HybridRetriever:
     """Search one knowledge base by meaning and by keywords at once."""
 
@@ -219,6 +225,23 @@ class HybridRetriever:
         fusion: str = "convex",
     ) -> list[Passage]:
         """The ``k`` best passages; ``mode`` hybrid, bm25 or dense; ``fusion`` convex or rrf (hybrid)."""
+        return self.retrieve(query, k, kinds, sources, mode, query_vector, fusion).passages
+
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        kinds: Sequence[str] | None = None,
+        sources: Sequence[str] | None = None,
+        mode: str = "hybrid",
+        query_vector: list[float] | None = None,
+        fusion: str = "convex",
+    ) -> Retrieval:
+        """``search``, plus the best dense similarity among all dense candidates.
+
+        The answerer's "is this covered at all?" signal needs the closest chunk by meaning, which
+        need not survive fusion: a BM25-heavy top five can hold no dense candidate at all.
+        """
         index = self.index
         where = _where(kinds, sources)
         allowed = None
@@ -264,7 +287,7 @@ class HybridRetriever:
                     metadata=meta,
                 )
             )
-        return passages
+        return Retrieval(passages, max((score for _, score in dense), default=None))
 
 
 def _where(kinds: Sequence[str] | None, sources: Sequence[str] | None) -> dict[str, Any] | None:

@@ -126,3 +126,13 @@ def test_builtin_rebuilds_when_knowledge_changes(tmp_path: Path, embedder) -> No
     texts = " ".join(c.text for c in kb.all_chunks())
     assert "Nagios" in texts and "Zabbix" not in texts
     assert kb.consistency_report() == {"orphans": [], "missing": []}
+
+
+def test_retrieve_reports_the_closest_chunk_by_meaning_even_when_fusion_drops_it(builtin_service) -> None:  # type: ignore[no-untyped-def]
+    question = "What does level 3 of the maturity model mean?"
+    retrieval = builtin_service.retriever.retrieve(question, k=1)
+    dense_only = builtin_service.retriever.search(question, k=1, mode="dense")
+    assert retrieval.best_dense is not None and dense_only[0].dense is not None
+    assert retrieval.best_dense == pytest.approx(dense_only[0].dense)
+    assert all(p.dense is None or p.dense <= retrieval.best_dense + 1e-9 for p in retrieval.passages)
+    assert builtin_service.retriever.retrieve(question, mode="bm25").best_dense is None
