@@ -20,8 +20,6 @@ import json
 import re
 import secrets
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ from gradio_client import Client
 from gradio_client.exceptions import AppError
 from typer.testing import CliRunner
 
-from tests.ui.conftest import CONSULTANT, free_port
+from tests.ui.conftest import CONSULTANT, serving
 
 #: Every endpoint the consultant view names (``ui/consultant.py``); none may answer without a login.
 CONSULTANT_ENDPOINTS = ("engagements", "sessions", "assessment", "report", "report_file", "ask", "ingest", "evaluate")
@@ -72,27 +70,11 @@ class Served:
 
 @contextmanager
 def serve(services: Any) -> Iterator[Served]:
-    """Run ``ui.app.build_app`` for ``services`` in a thread (the pattern of tests/ui/conftest.py)."""
-    import uvicorn
-
+    """Run ``ui.app.build_app`` for ``services`` in a thread."""
     from ui.app import build_app
 
-    app = build_app(services.settings, services)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="reliability-ui", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    try:
-        yield Served(url=f"http://127.0.0.1:{port}/", services=services)
-    finally:
-        server.should_exit = True
-        server.force_exit = True  # open event streams of gradio clients would hold it for seconds
-        thread.join(timeout=10)
+    with serving(build_app(services.settings, services), name="reliability-ui") as url:
+        yield Served(url=url, services=services)
 
 
 def make_services(home: Path, knowledge: Any, engine: Any) -> Any:

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,22 +53,31 @@ def ui_services(ui_settings):  # type: ignore[no-untyped-def]
     return load_services(ui_settings)
 
 
-@pytest.fixture(scope="session")
-def ui_app(ui_settings, ui_services) -> Iterator[RunningApp]:  # type: ignore[no-untyped-def]
+@contextmanager
+def serving(app: object, name: str = "ui-test-server") -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free loopback port, in a thread; yields its URL (ending "/")."""
     import uvicorn
 
-    from ui.app import build_app
-
-    app = build_app(ui_settings, ui_services)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="ui-test-server", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the app did not start")
         time.sleep(0.05)
-    yield RunningApp(url=f"http://127.0.0.1:{port}/", home=ui_settings.home, services=ui_services)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        server.force_exit = True  # open event streams of gradio clients would hold it for seconds
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def ui_app(ui_settings, ui_services) -> Iterator[RunningApp]:  # type: ignore[no-untyped-def]
+    from ui.app import build_app
+
+    with serving(build_app(ui_settings, ui_services)) as url:
+        yield RunningApp(url=url, home=ui_settings.home, services=ui_services)
