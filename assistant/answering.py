@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assistant.answerability import Thresholds, rarity, term_coverage
 from assistant.errors import InputError
-from assistant.retrieval import HybridRetriever, Passage
+from assistant.retrieval import HybridRetriever, Passage, heading_weights, named_share
 from assistant.text import match_terms, split_sentences, terms
 
 MAX_QUESTION_CHARS = 2000
@@ -177,13 +177,8 @@ def select_sentences(
 
 
 def _named_share(section: str, weights: dict[str, float], document_frequency: dict[str, int], documents: int) -> float:
-    """How much of the section's own heading the question names (0 below half: not named)."""
-    leaf = set(match_terms(section.split(" > ")[-1])) if section else set()
-    if not leaf:
-        return 0.0
-    leaf_weights = {t: rarity(t, document_frequency, documents) for t in leaf}
-    share = sum(w for t, w in leaf_weights.items() if t in weights) / sum(leaf_weights.values())
-    return share if share >= 0.5 else 0.0
+    """How much of the section's own heading (or a paragraph label) the question names; 0: not named."""
+    return named_share(heading_weights(section, document_frequency, documents), weights)
 
 
 # What a question asks for, and what a sentence holding it looks like.

@@ -23,10 +23,11 @@ each passage to decide whether the knowledge base covers a question at all.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.answerability import rarity
@@ -129,54 +130,50 @@ class LexicalIndex:
             for t in set(terms(chunk.embed_text)):
                 self.stem_frequency[t] = self.stem_frequency.get(t, 0) + 1
         # The innermost heading of each chunk's section path, as IDF weights of its terms.
-        documents = len(chunks)
-        self.heading_weights: list[dict[str, float]] = []
-        for chunk in chunks:
-            leaf = str(chunk.metadata.get("section", "")).split(" > ")[-1]
-            self.heading_weights.append(
-                {t: rarity(t, self.document_frequency, documents) for t in set(match_terms(leaf))} if leaf else {}
-            )
+        self.position = {c.chunk_id: n for n, c in enumerate(chunks)}
+        self.heading_weights = [
+            heading_weights(str(c.metadata.get("section", "")), self.document_frequency, len(chunks)) for c in chunks
+        ]
 
-    def heading_search(self, query: str, k: int, allowed: set[str] | None) -> list[tuple[str, float]]:
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for ``query`` (in ``chunks`` order); all zeros without terms."""
+        query_terms = match_terms(query)
+        if self.bm25 is None or not query_terms:
+            return np.zeros(len(self.chunks))
+        return np.asarray(self.bm25.get_scores(query_terms))
+
+    def heading_search(
+        self, query: str, k: int, allowed: set[str] | None, scores: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
         """Chunks whose section heading the question names, scored by the share of it named.
 
         The share is IDF-weighted over the terms of the chunk's own (innermost) heading, so
         "Critical Paths" is named by "What are the critical paths?", and a heading made only of
         common words is not named by a question that happens to use one of them. Sections named
-        equally are ordered by BM25, which brings in the document title.
+        equally are ordered by BM25 (``scores``, computed when not given), which brings in the
+        document title.
         """
         query_terms = set(match_terms(query))
-        if not query_terms or self.bm25 is None:
+        if not query_terms:
             return []
         named: list[tuple[int, float]] = []
         for position, weights in enumerate(self.heading_weights):
-            total = sum(weights.values())
-            if not total or (allowed is not None and self.chunks[position].chunk_id not in allowed):
+            if allowed is not None and self.chunks[position].chunk_id not in allowed:
                 continue
-            share = sum(w for t, w in weights.items() if t in query_terms) / total
-            if share >= HEADING_MIN_SHARE:
+            share = named_share(weights, query_terms)
+            if share:
                 named.append((position, share))
         if not named:
             return []
-        bm25 = self.bm25.get_scores(list(query_terms))
+        bm25 = self.bm25_scores(query) if scores is None else scores
         named.sort(key=lambda item: (-item[1], -bm25[item[0]], item[0]))
         return [(self.chunks[position].chunk_id, share) for position, share in named[:k]]
 
-    def scores(self, query: str, chunk_ids: list[str]) -> list[tuple[str, float]]:
-        """BM25 scores of the given chunks for ``query``."""
-        if self.bm25 is None or not chunk_ids:
-            return []
-        positions = {c.chunk_id: n for n, c in enumerate(self.chunks)}
-        scores = self.bm25.get_scores(match_terms(query))
-        return [(i, float(scores[positions[i]])) for i in chunk_ids if i in positions]
-
-    def search(self, query: str, k: int, allowed: set[str] | None) -> list[tuple[str, float]]:
-        if self.bm25 is None:
-            return []
-        query_terms = match_terms(query)
-        if not query_terms:
-            return []
-        scores = self.bm25.get_scores(query_terms)
+    def search(
+        self, query: str, k: int, allowed: set[str] | None, scores: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best chunks by BM25 (``scores``, computed when not given), positive scores only."""
+        scores = self.bm25_scores(query) if scores is None else scores
         ranked = sorted(range(len(self.chunks)), key=lambda i: -scores[i])
         out: list[tuple[str, float]] = []
         for i in ranked:
@@ -188,6 +185,21 @@ class LexicalIndex:
                 if len(out) >= k:
                     break
         return out
+
+
+def heading_weights(section: str, document_frequency: dict[str, int], documents: int) -> dict[str, float]:
+    """IDF weights of the terms of a section path's innermost heading ("A > B" -> B's terms)."""
+    leaf = section.split(" > ")[-1] if section else ""
+    return {t: rarity(t, document_frequency, documents) for t in set(match_terms(leaf))}
+
+
+def named_share(weights: dict[str, float], query_terms: Collection[str]) -> float:
+    """The weighted share of a heading that the question names; 0 below ``HEADING_MIN_SHARE`` (not named)."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    share = sum(w for t, w in weights.items() if t in query_terms) / total
+    return share if share >= HEADING_MIN_SHARE else 0.0
 
 
 @dataclass(frozen=True)
@@ -251,12 +263,13 @@ class HybridRetriever:
         if mode in ("hybrid", "dense"):
             vector = query_vector if query_vector is not None else self.embedder.embed_query(query)
             dense = self.kb.dense_search(vector, CANDIDATES, where)
-        lexical = index.search(query, CANDIDATES, allowed) if mode in ("hybrid", "bm25") else []
-        headings = index.heading_search(query, CANDIDATES, allowed) if mode == "hybrid" else []
-        if headings and mode == "hybrid":
+        bm25 = index.bm25_scores(query) if mode in ("hybrid", "bm25") else None
+        lexical = index.search(query, CANDIDATES, allowed, bm25) if bm25 is not None else []
+        headings = index.heading_search(query, CANDIDATES, allowed, bm25) if mode == "hybrid" else []
+        if headings and bm25 is not None:
             # A named section outside BM25's top candidates still competes, with its own BM25 score.
             known = {i for i, _ in lexical}
-            lexical = lexical + index.scores(query, [i for i, _ in headings if i not in known])
+            lexical = lexical + [(i, float(bm25[index.position[i]])) for i, _ in headings if i not in known]
         if mode == "hybrid" and fusion == "rrf":
             fused = reciprocal_rank_fusion(
                 [[i for i, _ in dense], [i for i, _ in lexical], [i for i, _ in headings]],
