@@ -520,13 +520,8 @@ def report(
         _check_writable(out_file)
     settings = get_settings()
     database = Database(settings.resolved_database_url)
-    engines: list[Engine] = []
-
-    def opened() -> Engine:  # loaded once, and only once the source is known to be good
-        if not engines:
-            engines.append(open_engine(settings, framework, engine))
-        return engines[0]
-
+    # Loaded once, and only once the source is known to be good.
+    opened: Callable[[], Engine] = functools.cache(lambda: open_engine(settings, framework, engine))
     loaded = load_source(source, database, lambda: InterviewService(database, opened()))
     engine_ = opened()
     # The LLM engine's client drafts the executive summary; the embedded engine keeps the templates.
