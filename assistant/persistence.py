@@ -402,6 +402,18 @@ def _optional(value: str | None) -> str | None:
     return (value.strip() or None) if value is not None else None
 
 
+def new_id(nbytes: int) -> str:
+    """A random URL-safe id of ``nbytes`` bytes that never starts with "-".
+
+    Ids are typed as command-line arguments (`maturity engagement ID`, `maturity forget ID`);
+    one starting with "-" is read as an option. Redrawing those keeps the ids uniform over the rest.
+    """
+    while True:
+        identifier = secrets.token_urlsafe(nbytes)
+        if not identifier.startswith("-"):
+            return identifier
+
+
 def _short(identifier: str) -> str:
     return repr(identifier if len(identifier) <= 80 else identifier[:80] + "...")
 
@@ -539,7 +551,7 @@ class Database:
         if not isinstance(organisation, str) or not organisation.strip():
             raise InputError("organisation name is empty; give the name of the organisation being assessed")
         _check_text(organisation, "organisation name")
-        row = EngagementRow(id=secrets.token_urlsafe(12), organisation=organisation.strip(), created_at=_utcnow())
+        row = EngagementRow(id=new_id(12), organisation=organisation.strip(), created_at=_utcnow())
         with self._guard(), self._sessions() as db:
             db.add(row)
             db.commit()
@@ -573,7 +585,7 @@ class Database:
             raise InputError(f"framework {framework!r} must be written name@version, e.g. 'mlops-maturity@1.0'")
         now = _utcnow()
         row = SessionRow(
-            id=secrets.token_urlsafe(16),
+            id=new_id(16),
             engagement_id=engagement_id,
             stakeholder=_optional(stakeholder),
             role=_optional(role),

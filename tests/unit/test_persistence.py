@@ -538,3 +538,11 @@ def test_the_schema_compiles_for_postgresql() -> None:
     assert "ON DELETE CASCADE" in joined
     assert "WHERE session_id IS NULL" in joined
     assert "UNIQUE (session_id, seq)" in joined
+
+
+def test_new_ids_never_start_with_a_dash_which_the_cli_would_read_as_an_option(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant import persistence
+
+    drawn = iter(["-Nq2abc", "--x", "Nq2abc"])
+    monkeypatch.setattr(persistence.secrets, "token_urlsafe", lambda nbytes: next(drawn))
+    assert persistence.new_id(12) == "Nq2abc"
