@@ -1,6 +1,6 @@
 """The stakeholder view: start or resume an interview, answer, confirm the summary.
 
-No login: the session id (``secrets.token_urlsafe(16)``, from ``InterviewService.start``) is the
+No login: the session id (``persistence.new_id(16)``, 128 random bits, from ``InterviewService.start``) is the
 stakeholder's key, carried in the resume link ``/?session=ID``. It lives in a per-user
 ``gr.State`` and is never kept in a module-level variable, so a page only ever sees its own
 session. Every turn is stored by ``InterviewService.send`` before the reply comes back.
