@@ -142,7 +142,8 @@ _PARTIAL = re.compile(
     + _words(
         r"some of (?:the|our|them)",
         r"some (?:teams?|projects?|models?|tests?|checks?|people|cases|services|pipelines?|of)",
-        r"a (?:few|couple(?: of)?|handful)",
+        # "live within a couple of hours" is a duration, not partial practice.
+        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:seconds|minutes|hours|days|weeks)\b)",
         r"sometimes",
         r"occasionally",
         r"partly",
@@ -277,7 +278,17 @@ def manual_marker(text: str) -> str | None:
 # Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
 _NOT_A_DENIAL = re.compile(
     r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
-    r"without fail|not a problem|no problem|nothing else)\b",
+    r"without fail|not a problem|no problem|nothing else)\b"
+    # "Retraining starts without anyone touching it" describes automation, not something missing.
+    r"|\bwithout (?:any ?one|any ?body|some ?one|some ?body|a person|a human|any human|human|manual|people|us|me|"
+    r"waiting for|needing|having to)\b"
+    # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
+    r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
+    r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
+    # "We retire the rules that never fire": the denial belongs to what is removed.
+    r"|\b(?:retire|retired|retiring|remove|removed|removing|drop|dropped|dropping|prune|pruned|pruning|delete|"
+    r"deleted|deleting|cull|culled|switch off|turn off|get rid of)\b[^,.;]{0,50}?\b(?:that|which|who)\s+"
+    r"(?:never|nobody|no one|don't|do not|doesn't|does not|didn't|aren't|are not|isn't|no longer)\b",
     re.IGNORECASE,
 )
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
@@ -306,6 +317,14 @@ def read_mood(text: str) -> Reading:
         if match:
             return Reading(mood, match.group(0))
     return Reading(Mood.AFFIRMED, "")
+
+
+_RESTRICTED = re.compile(r"\b(?:alone|only|solely)\b", re.IGNORECASE)
+
+
+def says_missing_in_words(text: str) -> bool:
+    """True when a text denies or restricts in so many words ("no", "never", "Ops alone")."""
+    return read_mood(text).mood is Mood.NEGATED or _RESTRICTED.search(text) is not None
 
 
 def is_instruction(text: str) -> bool:

@@ -27,6 +27,7 @@ from assistant.clauses import (
     is_instruction,
     manual_marker,
     read_mood,
+    says_missing_in_words,
     segment,
     strip_leading_reply,
 )
@@ -60,6 +61,7 @@ class ExtractionParams:
     question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
+    worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class CueBank:
         self.cue_texts = texts
         self.cue_owner = np.asarray(owners)
         self.cue_missing = np.asarray(is_missing)
+        self.cue_denies = np.asarray([says_missing_in_words(t) for t in texts])
         self.cue_vectors = encoder.encode(texts)
         self.off_topic_vectors = encoder.encode(list(framework.off_topic)) if framework.off_topic else None
         self.practice_automated = np.asarray(
@@ -272,7 +275,7 @@ class Extractor:
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
         present, _ = bank.best_per_practice(sims, missing=False)
-        missing, _ = bank.best_per_practice(sims, missing=True)
+        missing, missing_cue = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus
@@ -313,7 +316,7 @@ class Extractor:
             if dimension.id in best_by_dimension:
                 continue
             best_by_dimension[dimension.id] = int(index)
-            matched_missing = missing[index] > present[index] + self.params.polarity_margin
+            matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
                 lower = self._least_advanced_alike(score, int(index), dimension.id)
@@ -322,7 +325,7 @@ class Extractor:
                     pid = bank.practice_ids[index]
                     _, level, practice = self.framework.practice_index[pid]
                     best_by_dimension[dimension.id] = index
-                    matched_missing = missing[index] > present[index] + self.params.polarity_margin
+                    matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
                     status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
                 continue
@@ -339,6 +342,21 @@ class Extractor:
         if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing:
             observations.extend(self._manual_automation(score, turn, clause, manual, missing_floor, best_by_dimension))
         return observations
+
+    def _reads_missing(
+        self, index: int, present: np.ndarray, missing: np.ndarray, missing_cue: np.ndarray, mood: Mood, body: str
+    ) -> bool:
+        """Whether the clause matched the practice's missing side rather than its present side.
+
+        Embeddings barely see "alone", "only" or "no": "we all carry the same pager" sits closer to
+        "Ops alone carries the pager" than to "data scientists carry the pager". A missing cue that
+        says so in words only wins against a plain affirmative clause by a clear margin.
+        """
+        margin = self.params.polarity_margin
+        cue = int(missing_cue[index])
+        if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not says_missing_in_words(body):
+            margin += self.params.worded_missing_margin
+        return bool(missing[index] > present[index] + margin)
 
     def _least_advanced_alike(self, score: np.ndarray, index: int, dimension: str) -> int:
         """Among this dimension's practices scoring within the margin of ``index``, the lowest level."""

@@ -120,3 +120,14 @@ def test_a_bare_reply_takes_the_question_as_its_topic(engine, reply: str) -> Non
     assert found and set(found.values()) == {Status.ABSENT}
     assert all(p.startswith("monitoring.") for p in found)
     assert read(engine, reply) == {}  # without a question there is nothing to deny
+
+
+def test_a_plain_claim_is_not_read_against_a_worded_missing_cue(engine) -> None:  # type: ignore[no-untyped-def]
+    # The nearest cue is "Ops alone carries the pager"; "alone" is what embeddings cannot see.
+    found = read(engine, "We all carry the same pager for the models.")
+    assert found.get("collaboration.shared-ownership") is Status.PRESENT
+
+
+def test_automation_described_by_who_it_does_without(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Crossing a drift threshold launches a retraining run without anyone touching it.")
+    assert found.get("monitoring.drift-triggered-retraining") is Status.PRESENT

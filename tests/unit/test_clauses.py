@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.clauses import Mood, is_bare_reply, is_instruction, read_mood, segment
+from assistant.clauses import Mood, is_bare_reply, is_instruction, read_mood, says_missing_in_words, segment
 
 
 def test_clauses_are_verbatim_spans_split_at_contrast_and_sentences() -> None:
@@ -52,6 +52,16 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("No-shows feed back daily so we score the models", Mood.AFFIRMED),  # a noun, not a denial
         ("Alerts fire on missing values and out-of-range inputs", Mood.AFFIRMED),
         ("Unit tests are missing for most models", Mood.NEGATED),
+        # Automation described by the person it does without is not a denial.
+        ("Crossing a threshold launches a retraining run without anyone touching it", Mood.AFFIRMED),
+        ("Promotion is decided by policies in the pipeline, not by a person signing off", Mood.AFFIRMED),
+        ("We run it without any tests", Mood.NEGATED),
+        ("Infrastructure is on call for the servers, not the models", Mood.NEGATED),
+        ("We deploy by hand, not through a pipeline", Mood.NEGATED),
+        # The denial belongs to the rules being retired, not to the review.
+        ("Every quarter we retire the alert rules that never fire usefully", Mood.AFFIRMED),
+        ("It's usually live within a couple of hours", Mood.AFFIRMED),  # a duration
+        ("A couple of models have tests", Mood.PARTIAL),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
@@ -102,3 +112,16 @@ def test_markup_never_joins_two_clauses() -> None:
     assert not any("<|" in t or "<b>" in t for t in texts)
     for clause in segment(answer, merge=False):
         assert answer[clause.start : clause.end] == clause.text  # spans stay verbatim
+
+
+@pytest.mark.parametrize(
+    ("text", "denies"),
+    [
+        ("Ops alone carries the pager", True),
+        ("Nobody is on call for the models", True),
+        ("We all carry the same pager", False),
+        ("Handovers are improvised", False),
+    ],
+)
+def test_says_missing_in_words(text: str, denies: bool) -> None:
+    assert says_missing_in_words(text) is denies
