@@ -99,7 +99,9 @@ def _words(*phrases: str) -> str:
 
 # A leading "No," / "Yes," answers the interviewer; it says nothing about the clause that follows.
 _LEADING_REPLY = re.compile(
-    r"^\s*(?:yes|yeah|yep|no|nope|nah|not really|not as such|not at all|sure|well|honestly|so|ok|okay)\b[,.!]?\s+",
+    r"^\s*(?:(?:yes|yeah|yep|nope|nah|not really|not as such|not at all|sure|well|honestly|so|ok|okay)\b[,.!]?"
+    # A bare "No" only answers the interviewer when punctuated: "No Git or anything" denies Git.
+    r"|no\s*[,.!]|no(?=\s+(?:we|i|they|it|there|our|nobody|nothing|not)\b))\s+",
     re.IGNORECASE,
 )
 
@@ -157,6 +159,7 @@ _PARTIAL = re.compile(
         r"not always",
         r"not (?:all|every|everything|consistently|systematically|regularly)",
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
+        r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
         r"one (?:project|model|squad|pilot)(?: out of| of)?",
         r"when (?:we|someone|somebody|people) remembers?",
         r"inconsistent(?:ly)?",
@@ -247,7 +250,12 @@ _MANUAL = re.compile(
     r"\b(?:by hand|manual(?:ly)?|hand-?(?:run|made|built|copied|crafted)|when (?:i|we|someone|somebody|they|he|she) "
     r"(?:notices?|remembers?|spots?|sees?|gets? round to|has time|have time|finds? time)|"
     r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
-    r"(?:click|press|run|kick|start|trigger|copy|push))\b",
+    r"(?:click|press|run|kick|start|trigger|copy|push)|"
+    # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
+    r"(?:i|(?:a|an|the|one of (?:the|our)|our) (?:data scientists?|analysts?|engineers?|developers?|person|"
+    r"colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+)? "
+    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off)\b"
+    r"|(?<!by )(?:myself|ourselves)\b)\b",  # "by themselves" is automation
     re.IGNORECASE,
 )
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.clauses import Mood, is_bare_reply, is_instruction, read_mood, says_missing_in_words, segment
+from assistant.clauses import (
+    Mood,
+    is_bare_reply,
+    is_instruction,
+    manual_marker,
+    read_mood,
+    says_missing_in_words,
+    segment,
+)
 
 
 def test_clauses_are_verbatim_spans_split_at_contrast_and_sentences() -> None:
@@ -44,6 +52,7 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("We don't have alerts yet but plan to", Mood.PLANNED),
         ("A few unit tests run before release", Mood.PARTIAL),
         ("Sometimes we check accuracy", Mood.PARTIAL),
+        ("We only have drift detection on our biggest model", Mood.PARTIAL),
         ("Only one team uses the pipeline", Mood.PARTIAL),
         ("Tests do not always run", Mood.PARTIAL),
         ("Every merge request triggers a Jenkins pipeline", Mood.AFFIRMED),
@@ -125,3 +134,22 @@ def test_markup_never_joins_two_clauses() -> None:
 )
 def test_says_missing_in_words(text: str, denies: bool) -> None:
     assert says_missing_in_words(text) is denies
+
+
+@pytest.mark.parametrize(
+    ("text", "manual"),
+    [
+        ("A data scientist retrains it on the first Monday of every month", True),
+        ("I run it myself on the first of the month", True),
+        ("Drift detectors kick off retraining by themselves", False),
+        ("The pipeline runs the tests", False),
+    ],
+)
+def test_a_person_doing_the_work_is_manual(text: str, manual: bool) -> None:
+    assert (manual_marker(text) is not None) is manual
+
+
+def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
+    assert read_mood("No, we copy the pickle file").mood is Mood.AFFIRMED
+    assert read_mood("No Git or anything like that").mood is Mood.NEGATED
+    assert read_mood("No canaries, it's a straight swap").mood is Mood.NEGATED
