@@ -253,8 +253,9 @@ _MANUAL = re.compile(
     r"(?:click|press|run|kick|start|trigger|copy|push)|"
     # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
     r"(?:i|(?:a|an|the|one of (?:the|our)|our) (?:data scientists?|analysts?|engineers?|developers?|person|"
-    r"colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+)? "
-    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off)\b"
+    r"colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+){0,2}? "
+    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
+    r"starts?|triggers?|launch(?:es)?)\b"
     r"|(?<!by )(?:myself|ourselves)\b)\b",  # "by themselves" is automation
     re.IGNORECASE,
 )

@@ -130,6 +130,9 @@ class CueBank:
             [framework.practice_index[pid][2].is_automated for pid in self.practice_ids]
         )
         self.practice_levels = np.asarray([framework.practice_index[pid][1] for pid in self.practice_ids])
+        self.practices = [framework.practice_index[pid][2] for pid in self.practice_ids]
+        #: Practices that a clause must name in so many words (``requires`` in the framework).
+        self.gated = [i for i, practice in enumerate(self.practices) if practice.requires]
         self.practice_terms = [
             {stem(t.lower()) for t in framework.practice_index[pid][2].terms} for pid in self.practice_ids
         ]
@@ -279,6 +282,9 @@ class Extractor:
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus
+        for index in bank.gated:
+            if not bank.practices[index].admits(body):
+                score[index] = -1.0
         if prior is not None:
             score = score + prior
         mood = read_mood(body)

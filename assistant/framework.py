@@ -8,6 +8,7 @@ load with a message that names the file and the problem.
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -48,6 +49,11 @@ class Practice(_Strict):
     present: list[Cue] = Field(min_length=1)
     missing: list[Cue] = Field(default_factory=list)
     terms: list[str] = Field(default_factory=list)
+    requires: list[str] = Field(
+        default_factory=list,
+        description="Word beginnings (regular expressions) one of which a clause must contain to be read as "
+        "this practice: embeddings put 'a data scientist retrains it every month' next to 'we meet every month'",
+    )
     occasional_ok: bool = False
     automated: bool | None = Field(
         default=None, description="Done by machines, so 'by hand' means missing; default: the statement says 'automat…'"
@@ -66,6 +72,31 @@ class Practice(_Strict):
     @property
     def is_automated(self) -> bool:
         return self.automated if self.automated is not None else "automat" in self.statement.lower()
+
+    @cached_property
+    def required_words(self) -> re.Pattern[str] | None:
+        """``requires`` as one pattern, or None when the practice has no required words."""
+        if not self.requires:
+            return None
+        return re.compile(r"\b(?:" + "|".join(f"(?:{r})" for r in self.requires) + ")", re.IGNORECASE)
+
+    def admits(self, text: str) -> bool:
+        """Whether ``text`` names one of the words this practice requires (always, without any)."""
+        return self.required_words is None or self.required_words.search(text) is not None
+
+    @model_validator(mode="after")
+    def _cues_meet_requirements(self) -> Practice:
+        for requirement in self.requires:
+            try:
+                re.compile(requirement)
+            except re.error as exc:
+                raise ValueError(
+                    f"practice {self.id}: 'requires' entry {requirement!r} is not a valid pattern ({exc})"
+                ) from None
+        for cue in [self.statement, *self.present]:
+            if not self.admits(cue):
+                raise ValueError(f"practice {self.id}: the cue {cue!r} contains none of the words in 'requires'")
+        return self
 
 
 class LevelDefinition(_Strict):

@@ -131,3 +131,8 @@ def test_a_plain_claim_is_not_read_against_a_worded_missing_cue(engine) -> None:
 def test_automation_described_by_who_it_does_without(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "Crossing a drift threshold launches a retraining run without anyone touching it.")
     assert found.get("monitoring.drift-triggered-retraining") is Status.PRESENT
+
+
+def test_a_monthly_retrain_is_neither_a_meeting_nor_staff_training(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "One of the data scientists retrains it at the start of every month.")
+    assert "collaboration.regular-meetings" not in found and "collaboration.training" not in found

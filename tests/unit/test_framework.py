@@ -72,6 +72,8 @@ def _broken(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d.update(format="maturity-framework/9"), "format"),
         (lambda d: d["dimensions"][0]["levels"][1]["practices"][0].update(implies=["quality.metrics"]), "lower levels"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(present=[True]), "present"),
+        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["zzzq"]), "none of the words"),
+        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["(unclosed"]), "not a valid"),
     ],
 )
 def test_broken_frameworks_name_the_file_and_problem(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -92,3 +94,13 @@ def test_unreadable_framework_files(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(FrameworkError, match="UTF-8"):
         load_framework(binary)
+
+
+def test_required_words_gate_a_practice() -> None:
+    framework = load_framework(BUILTIN)
+    meetings = framework.practice_index["collaboration.regular-meetings"][2]
+    training = framework.practice_index["collaboration.training"][2]
+    assert meetings.admits("We have a sync with IT every other Tuesday")
+    assert not meetings.admits("A data scientist retrains it at the start of every month")
+    assert training.admits("Everyone goes on an MLOps course in their first quarter")
+    assert not training.admits("A data scientist starts the retraining job")
