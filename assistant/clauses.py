@@ -161,6 +161,9 @@ _PARTIAL = re.compile(
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
         r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
         r"one (?:project|model|squad|pilot)(?: out of| of)?",
+        r"one of (?:our|the|them|those|its)",  # "a drift check on one of our seven models"
+        r"as an? (?:trial|pilot|test|experiment)",
+        r"on (?:a )?trial",
         r"when (?:we|someone|somebody|people) remembers?",
         r"inconsistent(?:ly)?",
         r"patchy",

@@ -282,12 +282,15 @@ class Extractor:
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus
-        for index in bank.gated:
-            if not bank.practices[index].admits(body):
-                score[index] = -1.0
         if prior is not None:
             score = score + prior
         mood = read_mood(body)
+        if mood.mood is not Mood.NEGATED:
+            # The required words qualify a claim ("we meet *every other Tuesday*"); a denial such as
+            # "we've never had a meeting" denies the practice whatever the cadence.
+            for index in bank.gated:
+                if not bank.practices[index].admits(body):
+                    score[index] = -1.0
         manual = manual_marker(body)
         automatic = automatic_marker(body)
         if automatic and not manual:

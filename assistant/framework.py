@@ -51,8 +51,9 @@ class Practice(_Strict):
     terms: list[str] = Field(default_factory=list)
     requires: list[str] = Field(
         default_factory=list,
-        description="Word beginnings (regular expressions) one of which a clause must contain to be read as "
-        "this practice: embeddings put 'a data scientist retrains it every month' next to 'we meet every month'",
+        description="Word groups, each a regular expression of word beginnings ('meet|sync|stand-?up'): a clause "
+        "must contain a word of every group to be read as this practice. Embeddings put 'a data scientist "
+        "retrains it every month' next to 'we meet every month'",
     )
     occasional_ok: bool = False
     automated: bool | None = Field(
@@ -74,15 +75,13 @@ class Practice(_Strict):
         return self.automated if self.automated is not None else "automat" in self.statement.lower()
 
     @cached_property
-    def required_words(self) -> re.Pattern[str] | None:
-        """``requires`` as one pattern, or None when the practice has no required words."""
-        if not self.requires:
-            return None
-        return re.compile(r"\b(?:" + "|".join(f"(?:{r})" for r in self.requires) + ")", re.IGNORECASE)
+    def required_words(self) -> tuple[re.Pattern[str], ...]:
+        """``requires`` compiled: one pattern per word group."""
+        return tuple(re.compile(rf"\b(?:{group})", re.IGNORECASE) for group in self.requires)
 
     def admits(self, text: str) -> bool:
-        """Whether ``text`` names one of the words this practice requires (always, without any)."""
-        return self.required_words is None or self.required_words.search(text) is not None
+        """Whether ``text`` names a word of every group this practice requires (always, without any)."""
+        return all(group.search(text) is not None for group in self.required_words)
 
     @model_validator(mode="after")
     def _cues_meet_requirements(self) -> Practice:
@@ -95,7 +94,7 @@ class Practice(_Strict):
                 ) from None
         for cue in [self.statement, *self.present]:
             if not self.admits(cue):
-                raise ValueError(f"practice {self.id}: the cue {cue!r} contains none of the words in 'requires'")
+                raise ValueError(f"practice {self.id}: the cue {cue!r} lacks a word of some group in 'requires'")
         return self
 
 

@@ -136,3 +136,21 @@ def test_automation_described_by_who_it_does_without(engine) -> None:  # type: i
 def test_a_monthly_retrain_is_neither_a_meeting_nor_staff_training(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "One of the data scientists retrains it at the start of every month.")
     assert "collaboration.regular-meetings" not in found and "collaboration.training" not in found
+
+
+def test_a_meeting_is_regular_only_with_a_cadence(engine) -> None:  # type: ignore[no-untyped-def]
+    assert "collaboration.regular-meetings" not in read(engine, "Before each release we meet them to go through it.")
+    assert read(engine, "We meet the platform team every other Tuesday.").get("collaboration.regular-meetings") is (
+        Status.PRESENT
+    )
+    # A denial needs no cadence: it denies the meetings whatever their rhythm.
+    assert read(engine, "We've never had a meeting with IT about the models.").get(
+        "collaboration.regular-meetings"
+    ) in (Status.ABSENT, None) and "collaboration.regular-meetings" not in {
+        p for p, s in read(engine, "We've never had a meeting with IT about the models.").items() if s is Status.PRESENT
+    }
+
+
+def test_a_trial_on_one_model_is_partial(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "We run a drift check on one of our seven models as a trial.")
+    assert found.get("monitoring.drift-detection") is Status.PARTIAL

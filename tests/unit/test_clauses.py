@@ -54,6 +54,7 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("Sometimes we check accuracy", Mood.PARTIAL),
         ("We only have drift detection on our biggest model", Mood.PARTIAL),
         ("Only one team uses the pipeline", Mood.PARTIAL),
+        ("We run a drift check on one of our seven models as a trial", Mood.PARTIAL),
         ("Tests do not always run", Mood.PARTIAL),
         ("Every merge request triggers a Jenkins pipeline", Mood.AFFIRMED),
         ("No, we copy the pickle file by hand", Mood.AFFIRMED),  # the leading "No," answers the interviewer

@@ -72,7 +72,7 @@ def _broken(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d.update(format="maturity-framework/9"), "format"),
         (lambda d: d["dimensions"][0]["levels"][1]["practices"][0].update(implies=["quality.metrics"]), "lower levels"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(present=[True]), "present"),
-        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["zzzq"]), "none of the words"),
+        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["zzzq"]), "lacks a word"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["(unclosed"]), "not a valid"),
     ],
 )
