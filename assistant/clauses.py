@@ -118,7 +118,14 @@ _PLANNED = re.compile(
         r"wish(?:es)?(?: we| to)?",
         r"(?:are|is|'re|am|'m) (?:currently |still |now )?(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching)",
-        r"on (?:the|our) (?:roadmap|wish ?list|backlog|to-?do list)",
+        r"on (?:the|our|my|his|her|their) (?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        r"(?:keep|kept|been|was|am|'m) meaning to",
+        r"(?:would|'d) (?:really )?(?:love|like)",
+        r"maybe (?:something|that|this|we'll|we will|it will|one day|next|soon|later|in)",
+        r"(?:\A|(?<=and )|(?<=or ))maybe",  # "... next year, and maybe Azure Pipelines for CI"
+        r"(?:keep|kept) (?:saying|talking)",
+        r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
+        r"in the new year",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
@@ -130,7 +137,8 @@ _PLANNED = re.compile(
         r"proof of concept",
         r"not yet",
         r"yet to",
-        r"(?:we'll|we will) (?:start|introduce|add|set up|move|begin|roll out|adopt|get)",
+        # "We'll get on a call the week of a deployment" is a habit, not a plan.
+        r"(?:we'll|we will) (?:start|introduce|add|set up|move|begin|roll out|adopt|get(?! on\b| together\b))",
         r"(?:starting|kicking off|launching) (?:next|in|this coming)",
         r"budget(?:ed)? for",
         r"(?:still )?waiting (?:on|for) (?:approval|budget|funding)",

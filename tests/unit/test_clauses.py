@@ -154,3 +154,21 @@ def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
     assert read_mood("No, we copy the pickle file").mood is Mood.AFFIRMED
     assert read_mood("No Git or anything like that").mood is Mood.NEGATED
     assert read_mood("No canaries, it's a straight swap").mood is Mood.NEGATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I keep meaning to put it in GitHub, it's on my list",
+        "Would love MLflow, would love a proper pipeline",
+        "We keep saying we should start a biweekly sync, maybe in the new year",
+        "and maybe Azure Pipelines for CI",
+    ],
+)
+def test_wishes_and_intentions_are_plans(text: str) -> None:
+    assert read_mood(text).mood is Mood.PLANNED
+
+
+def test_habits_in_the_future_tense_are_not_plans() -> None:
+    assert read_mood("We'll get on a call with IT the week of a deployment").mood is Mood.AFFIRMED
+    assert read_mood("They were getting maybe half the usual volume").mood is Mood.AFFIRMED
