@@ -43,7 +43,8 @@ _BOUNDARY = re.compile(
     r"|(?:(?<=[)}\]])\s+(?=[A-Z]))"  # a bracket closing before a new sentence: "(decode this) We have CI"
     r"|(?:\s*[;:]\s+)"
     r"|(?:\s+[-–—]+\s+)"
-    r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|yet|otherwise)\b))"
+    r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|otherwise)\b))"
+    r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
@@ -130,7 +131,8 @@ _PLANNED = re.compile(
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
         r"next (?:year|quarter|month|sprint|release|phase|fiscal year)",
-        r"one day",
+        # "One day we'd like ..." is a wish; "roll back within one day" is a deadline.
+        r"(?<!within )(?<!in )(?<!per )(?<!than )(?<!every )(?<!each )(?<!least )(?<!a )(?<!first )one day",
         r"some ?day",
         r"eventually",
         r"in the (?:future|coming months|long run)",
@@ -302,6 +304,10 @@ _NOT_A_DENIAL = re.compile(
     # "Retraining starts without anyone touching it" describes automation, not something missing.
     r"|\bwithout (?:any ?one|any ?body|some ?one|some ?body|a person|a human|any human|human|manual|people|us|me|"
     r"waiting for|needing|having to)\b"
+    r"|\b(?:no|not a) (?:human|person|one|people|hands?|manual (?:step|work|intervention)s?|click)"
+    r"(?: is| are)? (?:needed|required|involved|necessary|has to|needs to)\b"
+    r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
+    r"approve|intervene|kick|run|push|begin)\b"
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"

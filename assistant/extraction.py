@@ -329,7 +329,7 @@ class Extractor:
             matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
-                lower = self._least_advanced_alike(score, int(index), dimension.id)
+                lower = self._least_advanced_alike(score, int(index), dimension.id, present, missing)
                 if lower != index:
                     index = lower
                     pid = bank.practice_ids[index]
@@ -368,14 +368,19 @@ class Extractor:
             margin += self.params.worded_missing_margin
         return bool(missing[index] > present[index] + margin)
 
-    def _least_advanced_alike(self, score: np.ndarray, index: int, dimension: str) -> int:
-        """Among this dimension's practices scoring within the margin of ``index``, the lowest level."""
+    def _least_advanced_alike(
+        self, score: np.ndarray, index: int, dimension: str, present: np.ndarray, missing: np.ndarray
+    ) -> int:
+        """Among this dimension's practices scoring within the margin of ``index`` on their *present*
+        side, the lowest level. (A practice that is close only through its missing cues would turn a
+        claim of practice into a gap: "we hold a joint retrospective" is not "data science moves on".)"""
         bank = self.bank
         floor = float(score[index]) - self.params.present_prefers_lower
         best = index
         for other in np.nonzero(score >= floor)[0]:
             other_dimension, level, _ = self.framework.practice_index[bank.practice_ids[other]]
-            if other_dimension.id == dimension and level < bank.practice_levels[best]:
+            reads_present = present[other] + self.params.polarity_margin >= missing[other]
+            if other_dimension.id == dimension and level < bank.practice_levels[best] and reads_present:
                 best = int(other)
         return best
 

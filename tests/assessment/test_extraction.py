@@ -154,3 +154,10 @@ def test_a_meeting_is_regular_only_with_a_cadence(engine) -> None:  # type: igno
 def test_a_trial_on_one_model_is_partial(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "We run a drift check on one of our seven models as a trial.")
     assert found.get("monitoring.drift-detection") is Status.PARTIAL
+
+
+def test_a_claim_never_falls_back_to_a_practice_it_resembles_only_as_a_gap(engine) -> None:  # type: ignore[no-untyped-def]
+    # Nearest lower practice: shared ownership, but only through its missing cue ("data science moves on").
+    found = read(engine, "After every model release, compliance, IT and data science hold a joint retrospective.")
+    assert found.get("collaboration.retrospectives") is Status.PRESENT
+    assert Status.ABSENT not in found.values()

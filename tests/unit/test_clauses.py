@@ -72,6 +72,10 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("Every quarter we retire the alert rules that never fire usefully", Mood.AFFIRMED),
         ("It's usually live within a couple of hours", Mood.AFFIRMED),  # a duration
         ("A couple of models have tests", Mood.PARTIAL),
+        ("When drift crosses the limit they start the retraining pipeline, no human needed", Mood.AFFIRMED),
+        ("If a guardrail metric dips it rolls back automatically, nobody has to approve it", Mood.AFFIRMED),
+        ("We have a documented strategy to roll back within one day", Mood.AFFIRMED),  # a deadline
+        ("One day we would like a model registry", Mood.PLANNED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
@@ -172,3 +176,13 @@ def test_wishes_and_intentions_are_plans(text: str) -> None:
 def test_habits_in_the_future_tense_are_not_plans() -> None:
     assert read_mood("We'll get on a call with IT the week of a deployment").mood is Mood.AFFIRMED
     assert read_mood("They were getting maybe half the usual volume").mood is Mood.AFFIRMED
+
+
+def test_yet_starts_a_clause_only_after_a_comma() -> None:
+    assert [c.text for c in segment("We don't yet evaluate models against outcomes.")] == [
+        "We don't yet evaluate models against outcomes."
+    ]
+    assert [c.text for c in segment("We have dashboards, yet nobody looks at them.")] == [
+        "We have dashboards",
+        "yet nobody looks at them.",
+    ]
