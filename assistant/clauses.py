@@ -125,6 +125,7 @@ _PLANNED = re.compile(
         r"maybe (?:something|that|this|we'll|we will|it will|one day|next|soon|later|in)",
         r"(?:\A|(?<=and )|(?<=or ))maybe",  # "... next year, and maybe Azure Pipelines for CI"
         r"(?:keep|kept) (?:saying|talking)",
+        r"(?:there is|there's|there has been|there was) (?:some |a lot of |lots of |much |a bit of )?talk (?:of|about)",
         r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
         r"in the new year",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
@@ -213,6 +214,11 @@ _NEGATED = re.compile(
         r"hardly",
         r"barely",
         r"\w+n't",
+        # Practice that has stopped is practice that is missing.
+        r"(?:was|were|got|has been|have been|had been) (?:cancell?ed|stopped|discontinued|abandoned|scrapped|"
+        r"shelved|switched off|turned off|shut down|wound down)",
+        r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|fell (?:apart|away|through)|"
+        r"never (?:actually )?(?:happened|took place|started|got going)",
         # Working apart is the denial of working together.
         r"(?:work|works|working|worked|operate|operates) (?:completely |totally |quite |very |mostly )?"
         r"(?:separately|apart|in silos|independently|in isolation)",
@@ -351,6 +357,20 @@ _RESTRICTED = re.compile(r"\b(?:alone|only|solely)\b", re.IGNORECASE)
 def says_missing_in_words(text: str) -> bool:
     """True when a text denies or restricts in so many words ("no", "never", "Ops alone")."""
     return read_mood(text).mood is Mood.NEGATED or _RESTRICTED.search(text) is not None
+
+
+_CORRECTION = re.compile(
+    r"\b(?:i (?:should|must|need to|have to|want to) correct|correct (?:that|what i|myself|my (?:answer|earlier))|"
+    r"let me correct|i (?:was|am) wrong|i misspoke|scratch that|take that back|on second thought|"
+    r"that's not (?:quite )?(?:right|true|accurate|correct)|that is not (?:quite )?(?:right|true|accurate|correct)|"
+    r"actually,? (?:no|that's not|it's not|i was wrong))\b",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    """True for an answer that corrects an earlier one ("Ah, I should correct what I just said")."""
+    return _CORRECTION.search(text) is not None
 
 
 def is_instruction(text: str) -> bool:

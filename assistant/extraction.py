@@ -13,7 +13,7 @@ Every finding carries its evidence: the answer's turn number and the clause as a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -23,6 +23,7 @@ from assistant.clauses import (
     Mood,
     automatic_marker,
     is_bare_reply,
+    is_correction,
     is_ignorance,
     is_instruction,
     manual_marker,
@@ -87,6 +88,8 @@ class Observation:
     turn: int
     quote: str
     reason: str
+    #: The answer corrects an earlier one, so this reading replaces earlier readings of the practice.
+    corrects: bool = False
 
 
 @dataclass
@@ -226,6 +229,8 @@ class Extractor:
                 contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
                 found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
             reading.observations.extend(found)
+        if is_correction(answer):
+            reading.observations = [replace(o, corrects=True) for o in reading.observations]
         return reading
 
     def _dimension_prior(self, question_practices: list[str]) -> np.ndarray | None:
@@ -442,12 +447,16 @@ def _confidence(score: float, threshold: float) -> float:
 
 def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:
     """One finding per practice: the status its most confident observation gives (a later answer
-    wins a tie, so a correction counts), with every quote that supports that status."""
+    wins a tie), with every quote that supports that status. An answer that says it corrects an
+    earlier one replaces what the earlier answers said about the practices it mentions."""
     by_practice: dict[str, list[Observation]] = {}
     for observation in observations:
         by_practice.setdefault(observation.practice, []).append(observation)
     findings: list[Finding] = []
     for pid, items in by_practice.items():
+        corrected = max((o.turn for o in items if o.corrects), default=None)
+        if corrected is not None:  # "I should correct that: the weekly sync was cancelled"
+            items = [o for o in items if o.turn >= corrected]
         decisive = max(items, key=lambda o: (o.confidence, o.turn))
         support = [o for o in items if o.status is decisive.status]
         support.sort(key=lambda o: (-o.confidence, o.turn))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.extraction import AnswerTurn
+from assistant.extraction import AnswerTurn, aggregate
 from assistant.findings import Status
 
 
@@ -161,3 +161,23 @@ def test_a_claim_never_falls_back_to_a_practice_it_resembles_only_as_a_gap(engin
     found = read(engine, "After every model release, compliance, IT and data science hold a joint retrospective.")
     assert found.get("collaboration.retrospectives") is Status.PRESENT
     assert Status.ABSENT not in found.values()
+
+
+def test_an_answer_that_corrects_an_earlier_one_replaces_it(engine) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        AnswerTurn(turn=1, question="", answer="We have a weekly sync with IT every Wednesday."),
+        AnswerTurn(
+            turn=2,
+            question="",
+            answer="Sorry, I should correct that. There's no weekly sync meeting with IT any more.",
+        ),
+    ]
+    findings = {
+        f.practice: f.status for f in aggregate(o for r in engine.extractor.read(turns) for o in r.observations)
+    }
+    assert findings.get("collaboration.regular-meetings") is Status.ABSENT
+
+
+def test_a_handover_template_is_not_an_informal_handover(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "I fill in a change request and attach their handover template.")
+    assert "collaboration.informal-handover" not in found

@@ -7,6 +7,7 @@ import pytest
 from assistant.clauses import (
     Mood,
     is_bare_reply,
+    is_correction,
     is_instruction,
     manual_marker,
     read_mood,
@@ -76,6 +77,9 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("If a guardrail metric dips it rolls back automatically, nobody has to approve it", Mood.AFFIRMED),
         ("We have a documented strategy to roll back within one day", Mood.AFFIRMED),  # a deadline
         ("One day we would like a model registry", Mood.PLANNED),
+        ("There is talk of moving everything to Azure ML", Mood.PLANNED),
+        ("The weekly sync got cancelled in January", Mood.NEGATED),  # practice that stopped
+        ("Accuracy dropped last month", Mood.AFFIRMED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
@@ -186,3 +190,9 @@ def test_yet_starts_a_clause_only_after_a_comma() -> None:
         "We have dashboards",
         "yet nobody looks at them.",
     ]
+
+
+def test_corrections_are_recognised() -> None:
+    assert is_correction("Ah, actually, sorry, I should correct that. The weekly sync got cancelled.")
+    assert is_correction("That's not quite right: we stopped doing it.")
+    assert not is_correction("We correct the labels by hand before training.")
