@@ -313,7 +313,7 @@ _NOT_A_DENIAL = re.compile(
     r"|\b(?:no|not a) (?:human|person|one|people|hands?|manual (?:step|work|intervention)s?|click)"
     r"(?: is| are)? (?:needed|required|involved|necessary|has to|needs to)\b"
     r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
-    r"approve|intervene|kick|run|push|begin)\b"
+    r"approve|intervene|kick|run|push|begin|wake|get up|step in|babysit|sign off|watch)\b"
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
