@@ -145,7 +145,7 @@ class CueBank:
         self.question_vectors = encoder.encode([framework.question_index[q][1].text for q in question_ids])
 
         self._gather = {missing: self._gather_matrix(missing) for missing in (False, True)}
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[tuple[str, ...], np.ndarray] = {}
 
     def _gather_matrix(self, missing: bool) -> np.ndarray:
         """Row p lists practice p's cue indices of one kind, padded with -1 (a sentinel column)."""
@@ -157,16 +157,22 @@ class CueBank:
         return np.asarray([r + [-1] * (width - len(r)) for r in rows])
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Embed texts, remembering recent ones (interview replays read the same answers again)."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            if len(self._cache) > 20_000:
-                self._cache.clear()
-            for text, vector in zip(todo, self.encoder.encode(todo), strict=True):
-                self._cache[text] = vector
+        """Embed texts, remembering recent calls (interview replays read the same answers again).
+
+        The cache is keyed by the whole call, never by single texts: in a batch, padding to the
+        longest text changes a vector in its last bits, so a text reused from another call's batch
+        made a near tie, and once a level, depend on which cases had run before (a case scored
+        alone and in a set disagreed). The same call now always gives the same vectors.
+        """
         if not texts:
             return np.zeros((0, self.cue_vectors.shape[1]), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+        key = tuple(texts)
+        vectors = self._cache.get(key)
+        if vectors is None:
+            if len(self._cache) > 5_000:
+                self._cache.clear()
+            vectors = self._cache[key] = self.encoder.encode(list(texts))
+        return vectors
 
     def best_per_practice(self, cue_sims: np.ndarray, missing: bool) -> tuple[np.ndarray, np.ndarray]:
         """For one text: best similarity and best cue index per practice among present or missing cues

@@ -181,3 +181,13 @@ def test_an_answer_that_corrects_an_earlier_one_replaces_it(engine) -> None:  # 
 def test_a_handover_template_is_not_an_informal_handover(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "I fill in a change request and attach their handover template.")
     assert "collaboration.informal-handover" not in found
+
+
+def test_the_same_call_gives_the_same_vectors_whatever_ran_before(engine) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    bank = engine.extractor.bank
+    short = "We have a weekly sync with IT."
+    # Embedded in a batch with a long text, the short one is padded and differs in its last bits.
+    bank.encode(["A much longer answer about pipelines, dashboards, alerts and retraining schedules " * 3, short])
+    assert np.array_equal(bank.encode([short]), bank.encoder.encode([short]))
