@@ -42,7 +42,7 @@ typecheck: install
 # Knowledge bases for the dev question sets: the seeds and the external corpus.
 EVAL_DIR := $(MATURITY_HOME)/eval
 eval: install
-	$(BIN)/python -m evals.assessments dev holdout
+	$(BIN)/python -m evals.assessments all
 	$(BIN)/python -m evals.dev_sets --out $(EVAL_DIR)
 
 calibrate: install

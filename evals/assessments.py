@@ -1,8 +1,12 @@
 """Assessment accuracy on the dev and hold-out transcript/persona cases, with per-case detail.
 
-    python -m evals.assessments [dev|holdout|all] [--verbose]
+    python -m evals.assessments [dev|holdout|holdout2|...|all] [--verbose] [--no-engagements]
 
-Tune only on dev; hold-out figures measure generalisation (`make eval` prints both).
+Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout4`` (each written blind, from
+RUBRIC.md alone, by someone who had not seen the code; each was measured once blind and then
+used for error analysis, so its figures now flatter), ``holdout5`` (still blind: never looked at
+case by case; its figure is the honest estimate of accuracy on unseen cases). ``all`` runs every
+set; ``make eval`` does.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ ENGAGEMENTS = Path(__file__).resolve().parent / "engagements"
 def main(argv: list[str]) -> int:
     which = [a for a in argv if not a.startswith("-")] or ["dev", "holdout"]
     if which == ["all"]:
-        which = ["dev", "holdout", "holdout2"]
+        which = sorted(p.name for p in ROOT.iterdir() if p.is_dir())
     verbose = "--verbose" in argv
     engine = open_engine(get_settings())
     for name in which:
