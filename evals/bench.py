@@ -221,6 +221,9 @@ def report_timing(repeats: int = 3) -> dict[str, Any]:
 
 def main() -> None:
     only = sys.argv[1:]
+    unknown = [name for name in only if name not in BENCHES]
+    if unknown:
+        sys.exit(f"unknown benchmark {', '.join(unknown)}; choose from: {', '.join(BENCHES)}")
     if only:
         chosen = {name: BENCHES[name]() for name in only}
         print(json.dumps(chosen, indent=2))
