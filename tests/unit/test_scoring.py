@@ -146,3 +146,21 @@ def test_practices_in_place_above_a_level_count_toward_it() -> None:
     # With only one practice above, it is a tie: level 3 is blocked and the dimension sits at 2.
     weak = [f("dev.cd", 4, Status.PRESENT), f("dev.registry", 3, Status.ABSENT)]
     assert score_dimension(D, weak).level == 2
+
+
+def test_two_stated_gaps_outweigh_three_practices_in_place() -> None:
+    # Level 3: CI and the registry stated missing; in place: containers (3), and canary releases
+    # and automatic rollback above it. 2 gaps x 1.5 = 3 >= 3 in place: level 3 is blocked, the
+    # dimension sits at 2 although level 5 practices were described (RUBRIC: capped below the
+    # first level whose practices are stated absent).
+    findings = [
+        f("dev.git", 2, Status.PRESENT),
+        f("dev.containers", 3, Status.PRESENT),
+        f("dev.ci", 3, Status.ABSENT),
+        f("dev.registry", 3, Status.ABSENT),
+        f("dev.canary", 5, Status.PRESENT),
+        f("dev.rollback", 5, Status.PRESENT),
+    ]
+    assert score_dimension(D, findings).level == 2
+    # One gap (1.5) against the same three in place does not block.
+    assert score_dimension(D, [x for x in findings if x.practice != "dev.registry"]).level == 5
