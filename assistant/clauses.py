@@ -128,6 +128,8 @@ _PLANNED = re.compile(
         r"(?:there is|there's|there has been|there was) (?:some |a lot of |lots of |much |a bit of )?talk (?:of|about)",
         r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
         r"in the new year",
+        # Liking or asking for a thing is not having it: "a new CEO who likes dashboards".
+        r"(?:likes|loves|is keen on|is a (?:big )?fan of|is pushing for|keeps asking for|has asked for)",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",

@@ -171,6 +171,8 @@ def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
         "Would love MLflow, would love a proper pipeline",
         "We keep saying we should start a biweekly sync, maybe in the new year",
         "and maybe Azure Pipelines for CI",
+        "There is a new CEO who likes dashboards",  # liking a thing is not having it
+        "The business keeps asking for drift alerts",
     ],
 )
 def test_wishes_and_intentions_are_plans(text: str) -> None:
