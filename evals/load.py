@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.settings import REPOSITORY_ROOT
 
@@ -250,8 +250,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """``maturity ui`` on ``port`` with state in ``home``; returns the process and its startup time.
+class Startup(NamedTuple):
+    """Seconds from launching ``maturity ui`` until its page answers, and until ``/healthz`` says
+    "ready" (model and knowledge base loaded: interviews run without waiting)."""
+
+    page_s: float
+    ready_s: float
+
+
+def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], Startup]:
+    """``maturity ui`` on ``port`` with state in ``home``, once it is ready; returns the process and its startup times.
 
     Its stderr goes to a temporary file (read back if it fails to start), not a pipe: nobody reads
     a pipe while the server runs, and a full one would stall the server mid-run."""
@@ -275,19 +283,29 @@ def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], float]
             stderr=errors,
         )
         url = f"http://127.0.0.1:{port}/"
+        page_s: float | None = None
         while time.perf_counter() - started < STARTUP_TIMEOUT_S:
             if process.poll() is not None:
                 errors.seek(0)
                 raise SystemExit(f"the app exited during startup: {errors.read().decode(errors='replace')[-2000:]}")
             try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return process, time.perf_counter() - started
-            except httpx.HTTPError:
+                if page_s is None and httpx.get(url, timeout=2).status_code == 200:
+                    page_s = time.perf_counter() - started
+                if page_s is not None:
+                    health = httpx.get(url + "healthz", timeout=2)
+                    if health.status_code == 200:
+                        return process, Startup(page_s, time.perf_counter() - started)
+                    failure = health.json().get("error") if health.json().get("status") == "failed" else None
+                    if failure:
+                        process.kill()
+                        process.wait()
+                        raise SystemExit(f"the app could not load its model or knowledge base: {failure}")
+            except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(0.1)
         process.kill()
         process.wait()
-    raise SystemExit(f"the app did not answer within {STARTUP_TIMEOUT_S:.0f} s")
+    raise SystemExit(f"the app was not ready within {STARTUP_TIMEOUT_S:.0f} s")
 
 
 def new_client(url: str) -> Any:
@@ -347,7 +365,7 @@ def summarise(
     runs: list[UserRun],
     wall_s: float,
     problems: list[str],
-    startup_s: float | None,
+    startup: Startup | None,
     think_s: float,
     server_s: list[float],
     cpu_s: dict[str, float],
@@ -363,7 +381,9 @@ def summarise(
         "duration_s": duration_s,
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before],  # other work on the machine skews timings
-        "startup_s": None if startup_s is None else round(startup_s, 2),
+        # seconds from launch until the page answers, and until the model is loaded (/healthz ready)
+        "startup_page_s": None if startup is None else round(startup.page_s, 2),
+        "startup_s": None if startup is None else round(startup.ready_s, 2),
         "sessions": sum(run.session_id is not None for run in runs),
         "completed": sum(run.done for run in runs),
         "stopped_by_time": sum(run.stopped for run in runs),
@@ -430,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu: dict[str, float] = {}
 
     process = None
-    startup_s = None
+    startup = None
     database_url = args.database_url
     with tempfile.TemporaryDirectory(prefix="maturity-load-") as tmp:
         try:
@@ -440,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
                 home = args.home or Path(tmp)
                 home.mkdir(parents=True, exist_ok=True)
                 port = free_port()
-                process, startup_s = start_server(home, port)
+                process, startup = start_server(home, port)
                 url = f"http://127.0.0.1:{port}/"
                 database_url = f"sqlite:///{home / 'maturity.db'}"
             client_cpu, server_cpu = cpu_seconds(), cpu_seconds(process.pid) if process else None
@@ -457,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
                 process.terminate()
                 process.wait(timeout=30)
     server_s = audit.server_s if audit is not None else []
-    results = summarise(runs, wall_s, problems, startup_s, args.think, server_s, cpu, load_before, args.duration, audit)
+    results = summarise(runs, wall_s, problems, startup, args.think, server_s, cpu, load_before, args.duration, audit)
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -72,6 +72,7 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     services = services or load_services(settings)
     app = FastAPI(title="MLOps maturity assistant", docs_url=None, redoc_url=None, openapi_url=None)
+    add_health_route(app, services)
 
     auth = consultant_auth(settings)
     consultant = build_disabled() if auth is None else build_consultant(services)
@@ -127,13 +128,49 @@ def build_app(settings: Settings, services: Services | None = None) -> FastAPI:
     return app
 
 
+def add_health_route(app: FastAPI, services: Services) -> None:
+    """``GET /healthz``: 200 ``{"status": "ready"}`` once the model and knowledge base are loaded,
+    503 while they load ("starting") or if loading failed ("failed", with the reason).
+
+    The pages answer as soon as the server is up (liveness); this says when interviews can run
+    without waiting (readiness), for a load balancer or a start-up script."""
+    from fastapi.responses import JSONResponse
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        status = services.status
+        body: dict[str, object] = {"status": status, "load_seconds": round(services.load_seconds, 2)}
+        if status == "failed":
+            body["error"] = services.failure
+        return JSONResponse(body, status_code=200 if status == "ready" else 503)
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Load everything once, then serve until interrupted (what ``maturity ui`` runs)."""
+    """Serve the pages at once and load the model and knowledge base behind them (what ``maturity ui`` runs).
+
+    Importing torch and sentence-transformers and loading the model take about two thirds of
+    startup on a 2-core machine; the pages do not need them, so the server answers first and a
+    request that needs the model waits for it (``ui.services.STARTUP_WAIT_S``)."""
     import uvicorn
 
-    from ui.services import load_services
+    from assistant.persistence import Database
+    from ui.services import Services
 
     started = time.perf_counter()
-    app = build_app(settings, load_services(settings))
-    print(f"ready in {time.perf_counter() - started:.1f} s: http://{host}:{port}/ (consultant: /consultant/)")
+
+    def loaded(services: Services) -> None:
+        elapsed = time.perf_counter() - started
+        if services.failure is not None:
+            print(f"could not load the model or knowledge base after {elapsed:.1f} s: {services.failure}", flush=True)
+        else:
+            print(f"ready in {elapsed:.1f} s: model and knowledge base loaded", flush=True)
+
+    services = Services(settings, Database(settings.resolved_database_url))
+    app = build_app(settings, services)
+    services.load_in_background(loaded)
+    print(
+        f"serving in {time.perf_counter() - started:.1f} s: http://{host}:{port}/ (consultant: /consultant/); "
+        "loading the model and knowledge base",
+        flush=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import numpy as np
 
 from assistant.embeddings import Embedder
 from assistant.engines import Engine
+from assistant.errors import MaturityError
 from assistant.knowledge import KnowledgeService
 from assistant.persistence import Database
 from assistant.sessions import InterviewService
@@ -33,20 +35,30 @@ DEFAULT_CASES_DIR = REPOSITORY_ROOT / "evals" / "cases" / "assessments" / "dev"
 EMBEDDED = ("embedded", "rules")
 
 
+#: How long a request waits for a background start-up to finish before it is told to retry.
+STARTUP_WAIT_S = 120.0
+
+
+class StillStarting(MaturityError):
+    """The model and knowledge base are still loading (the page is served before they are)."""
+
+
 class Services:
+    """What every request shares. ``knowledge``, ``engine`` and ``interviews`` are available once
+    loaded: given to the constructor (tests, tools), or loaded by ``load_in_background`` while the
+    server already answers (``maturity ui``), in which case a request that needs them waits for
+    the load (``STARTUP_WAIT_S`` at most) instead of failing."""
+
     def __init__(
         self,
         settings: Settings,
         database: Database,
-        knowledge: KnowledgeService,
-        engine: Engine,
+        knowledge: KnowledgeService | None = None,
+        engine: Engine | None = None,
         cases_dir: Path | None = None,
     ) -> None:
         self.settings = settings
         self.database = database
-        self.knowledge = knowledge
-        self.engine = engine
-        self.interviews = InterviewService(database, engine)
         self.cases_dir = cases_dir or DEFAULT_CASES_DIR
         self.load_seconds = 0.0
         #: One knowledge-base write at a time (uploads); readers are not blocked.
@@ -55,6 +67,87 @@ class Services:
         self._reporter: Any = None
         self._engines: dict[str, Engine] = {}
         self._reports_dir: Path | None = None
+        self._loaded = threading.Event()
+        self._failure: str | None = None
+        self._knowledge: KnowledgeService | None = None
+        self._engine: Engine | None = None
+        self._interviews: InterviewService | None = None
+        if knowledge is not None and engine is not None:
+            self._install(knowledge, engine)
+
+    def _install(self, knowledge: KnowledgeService, engine: Engine) -> None:
+        self._knowledge = knowledge
+        self._engine = engine
+        self._interviews = InterviewService(self.database, engine)
+        self._loaded.set()
+
+    def load_in_background(self, on_done: Callable[[Services], None] | None = None) -> threading.Thread:
+        """Open the knowledge base and the engine in a daemon thread (the slow part of startup).
+
+        A failure is kept and reported by every request that needs them (``status`` says
+        "failed"), rather than killing a server whose other pages still work."""
+
+        def load() -> None:
+            from assistant.knowledge import open_service
+
+            started = time.perf_counter()
+            try:
+                self._install(open_service(self.settings), open_app_engine(self.settings))
+            except MaturityError as exc:
+                self._failure = str(exc)
+            except Exception as exc:  # any failure must reach the page, not die with the thread
+                self._failure = f"{type(exc).__name__}: {exc}"
+            finally:
+                self.load_seconds = time.perf_counter() - started
+                self._loaded.set()
+                if on_done is not None:
+                    on_done(self)
+
+        thread = threading.Thread(target=load, name="maturity-startup", daemon=True)
+        thread.start()
+        return thread
+
+    @property
+    def status(self) -> str:
+        """ "starting", "ready" or "failed" (what ``/healthz`` reports)."""
+        if not self._loaded.is_set():
+            return "starting"
+        return "failed" if self._failure is not None else "ready"
+
+    @property
+    def failure(self) -> str | None:
+        return self._failure
+
+    def wait_until_loaded(self, timeout: float = STARTUP_WAIT_S) -> None:
+        """Return once the model and knowledge base are loaded; ``MaturityError`` if loading failed
+        or is still going on after ``timeout`` seconds."""
+        if not self._loaded.wait(timeout):
+            raise StillStarting(
+                "the assistant is still loading its model; nothing was saved, try again in a few seconds"
+            )
+        if self._failure is not None:
+            raise MaturityError(
+                f"the assistant could not load its model or knowledge base ({self._failure}); "
+                "ask the administrator to check the server log and restart it"
+            )
+
+    @property
+    def knowledge(self) -> KnowledgeService:
+        self.wait_until_loaded()
+        assert self._knowledge is not None
+        return self._knowledge
+
+    @property
+    def engine(self) -> Engine:
+        self.wait_until_loaded()
+        assert self._engine is not None
+        return self._engine
+
+    @property
+    def interviews(self) -> InterviewService:
+        self.wait_until_loaded()
+        assert self._interviews is not None
+        return self._interviews
 
     @property
     def uploads_dir(self) -> Path:

@@ -106,7 +106,7 @@ class App:
     home: Path
     port: int
     process: subprocess.Popen[bytes]
-    startup_s: float
+    startup: load.Startup
 
     @property
     def url(self) -> str:
@@ -134,7 +134,7 @@ def start_app(home: Path, port: int | None = None) -> App:
     """Start the app on ``home`` (``evals.load.start_server``) and wait until it answers."""
     port = port or load.free_port()
     try:
-        process, startup_s = load.start_server(home, port)
+        process, startup = load.start_server(home, port)
     except SystemExit as exc:  # the benchmark's way to stop; here it is a failed test
         pytest.fail(str(exc))
-    return App(home, port, process, startup_s)
+    return App(home, port, process, startup)

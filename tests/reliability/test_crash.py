@@ -335,7 +335,7 @@ def test_app_killed_mid_interview_restarts_with_every_acknowledged_turn(
             "acknowledged_turns_present_after_restart": present,
             "messages_in_flight_at_kill": in_flight,
             "in_flight_messages_stored_with_reply": stored_in_flight,
-            "restart_s": round(app.startup_s, 1),
+            "restart_s": round(app.startup.ready_s, 1),
             "completed_after_restart": sum(done for done, _ in finals.values()),
         },
     )

@@ -57,7 +57,7 @@ def test_fifty_concurrent_interviews_lose_no_turn_and_never_cross(
         runs,
         wall_s,
         seen_through_api + audit.problems,
-        app.startup_s,
+        app.startup,
         THINK_S,
         audit.server_s,
         cpu,
