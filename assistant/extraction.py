@@ -235,9 +235,39 @@ class Extractor:
                 contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
                 found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
             reading.observations.extend(found)
+            reading.observations.extend(self._denied_by(found))
         if is_correction(answer):
             reading.observations = [replace(o, corrects=True) for o in reading.observations]
         return reading
+
+    def _denied_by(self, found: list[Observation]) -> list[Observation]:
+        """The practices an ad-hoc state described in a clause says are missing (the framework's
+        ``denies``): "the code lives on a shared drive" is also version control stated absent, which
+        caps the level as the rubric's "capped below the first level stated absent" requires."""
+        index = self.framework.practice_index
+        read = {o.practice for o in found}
+        derived: list[Observation] = []
+        for observation in found:
+            if observation.status is not Status.PRESENT:
+                continue
+            ad_hoc = index[observation.practice][2]
+            if ad_hoc.denies_in_words_only and read_mood(observation.quote).mood is not Mood.NEGATED:
+                continue  # "I eyeball the numbers" is the ad-hoc state; "we have no tests" denies testing
+            for denied in ad_hoc.denies:
+                if denied in read:
+                    continue  # the clause itself says how that practice stands
+                read.add(denied)
+                _, level, practice = index[denied]
+                derived.append(
+                    replace(
+                        observation,
+                        practice=denied,
+                        level=level,
+                        status=Status.ABSENT,
+                        reason=f"the ad-hoc state described means {practice.label.lower()} is missing",
+                    )
+                )
+        return derived
 
     def _dimension_prior(self, question_practices: list[str]) -> np.ndarray | None:
         """A small bonus for the practices of the dimension the question was about: "a written

@@ -60,6 +60,16 @@ class Practice(_Strict):
         default=None, description="Done by machines, so 'by hand' means missing; default: the statement says 'automat…'"
     )
     implies: list[Slug] = Field(default_factory=list)
+    denies: list[Slug] = Field(
+        default_factory=list,
+        description="For an ad-hoc (level-1) practice: the higher practices its description says are missing "
+        "('the code is not in any version control' is the ad-hoc state and version control stated absent)",
+    )
+    denies_in_words_only: bool = Field(
+        default=False,
+        description="Deny only when the clause says so in words ('we have no tests'): for an ad-hoc state that "
+        "can coexist with the practice ('I eyeball the numbers' is a manual check, which is basic testing)",
+    )
     knowledge: list[KnowledgeLink] = Field(default_factory=list)
 
     @property
@@ -176,6 +186,11 @@ class Framework(_Strict):
                         raise ValueError(f"practice {practice.id!r} implies unknown practice {implied!r}")
                     if dimension.level_of(implied) >= dimension.level_of(practice.id):
                         raise ValueError(f"practice {practice.id!r} can only imply practices of lower levels")
+                for denied in practice.denies:
+                    if denied not in own:
+                        raise ValueError(f"practice {practice.id!r} denies unknown practice {denied!r}")
+                    if dimension.level_of(denied) <= dimension.level_of(practice.id):
+                        raise ValueError(f"practice {practice.id!r} can only deny practices of higher levels")
             for question in dimension.questions:
                 if question.id in seen_ids:
                     raise ValueError(f"duplicate id {question.id!r} (questions and practices share one namespace)")

@@ -191,3 +191,27 @@ def test_the_same_call_gives_the_same_vectors_whatever_ran_before(engine) -> Non
     # Embedded in a batch with a long text, the short one is padded and differs in its last bits.
     bank.encode(["A much longer answer about pipelines, dashboards, alerts and retraining schedules " * 3, short])
     assert np.array_equal(bank.encode([short]), bank.encoder.encode([short]))
+
+
+def test_an_ad_hoc_state_is_also_the_practice_it_lacks_stated_absent(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Our model code lives on a shared drive as files like model_final_v3.py.")
+    assert found.get("development.untracked-code") is Status.PRESENT
+    assert found.get("development.version-control") is Status.ABSENT
+    # With it, a weekly retraining pipeline no longer lifts development past level 1 (capped below 2).
+    assert (
+        levels(
+            engine,
+            "A Kubeflow pipeline retrains and redeploys the model every week.",
+            "Our model code lives on a shared drive as files like model_final_v3.py.",
+            "There are no tests of any kind.",
+        )["development"]
+        == 1
+    )
+
+
+def test_an_ad_hoc_state_that_can_coexist_with_the_practice_denies_it_only_in_words(engine) -> None:  # type: ignore[no-untyped-def]
+    eyeballed = read(engine, "If the model looks fine in the notebook we ship it.")
+    assert eyeballed.get("development.no-testing") is Status.PRESENT
+    assert "development.basic-testing" not in eyeballed
+    stated = read(engine, "Models go live without any tests at all.")
+    assert stated.get("development.basic-testing") is Status.ABSENT

@@ -71,6 +71,12 @@ def _broken(mutate) -> str:  # type: ignore[no-untyped-def]
         (lambda d: d["dimensions"][0]["questions"][0]["practices"].append("quality.nope"), "unknown practice"),
         (lambda d: d.update(format="maturity-framework/9"), "format"),
         (lambda d: d["dimensions"][0]["levels"][1]["practices"][0].update(implies=["quality.metrics"]), "lower levels"),
+        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(denies=["quality.nope"]), "denies unknown"),
+        (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(denies=["access.roles"]), "denies unknown"),
+        (
+            lambda d: d["dimensions"][0]["levels"][1]["practices"][0].update(denies=["quality.unchecked"]),
+            "higher levels",
+        ),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(present=[True]), "present"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["zzzq"]), "lacks a word"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(requires=["(unclosed"]), "not a valid"),
@@ -104,3 +110,15 @@ def test_required_words_gate_a_practice() -> None:
     assert not meetings.admits("A data scientist retrains it at the start of every month")
     assert training.admits("Everyone goes on an MLOps course in their first quarter")
     assert not training.admits("A data scientist starts the retraining job")
+
+
+def test_ad_hoc_states_deny_the_practice_they_lack() -> None:
+    framework = load_framework(BUILTIN)
+    index = framework.practice_index
+    untracked = index["development.untracked-code"][2]
+    assert untracked.denies == ["development.version-control"] and not untracked.denies_in_words_only
+    # "I eyeball the validation numbers" is a manual check (basic testing): only "no tests" denies it.
+    assert index["development.no-testing"][2].denies_in_words_only
+    for pid, (_, level, practice) in index.items():
+        for denied in practice.denies:
+            assert level == 1 and index[denied][1] > 1, pid
