@@ -109,7 +109,10 @@ _LEADING_REPLY = re.compile(
 _PLANNED = re.compile(
     r"\b(?:"
     + _words(
-        r"plan(?:s|ning|ned)? (?:to|on|for)",
+        # "The on-call follows a documented plan to roll back" names a plan that exists.
+        r"(?<!documented )(?<!written )(?<!agreed )(?<!defined )(?<!rollback )(?<!recovery )(?<!response )"
+        r"(?<!contingency )(?<!follows a )(?<!follow a )(?<!follows the )(?<!follow the )(?<!follows our )"
+        r"(?<!follow our )plan(?:s|ning|ned)? (?:to|on|for)",
         r"(?:are|is|am|'re|'m) (?:going|about) to",
         r"intend(?:s|ing)? to",
         r"aim(?:s|ing)? to",
@@ -118,7 +121,8 @@ _PLANNED = re.compile(
         r"want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
         r"wish(?:es)?(?: we| to)?",
         r"(?:are|is|'re|am|'m) (?:currently |still |now )?(?:evaluating|considering|exploring|investigating|"
-        r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching)",
+        r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
+        r"kicking the t[iy]res (?:on|of)|trying out|playing (?:around )?with)",
         r"on (?:the|our|my|his|her|their) (?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
         r"(?:keep|kept|been|was|am|'m) meaning to",
         r"(?:would|'d) (?:really )?(?:love|like)",
@@ -132,6 +136,7 @@ _PLANNED = re.compile(
         r"(?:likes|loves|is keen on|is a (?:big )?fan of|is pushing for|keeps asking for|has asked for)",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
+        r"(?:we|they|i) (?:once|briefly|often|only) (?:talked|spoke|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
         r"next (?:year|quarter|month|sprint|release|phase|fiscal year)",
         # "One day we'd like ..." is a wish; "roll back within one day" is a deadline.
@@ -145,7 +150,7 @@ _PLANNED = re.compile(
         # "We'll get on a call the week of a deployment" is a habit, not a plan.
         r"(?:we'll|we will) (?:start|introduce|add|set up|move|begin|roll out|adopt|get(?! on\b| together\b))",
         r"(?:starting|kicking off|launching) (?:next|in|this coming)",
-        r"budget(?:ed)? for",
+        r"budget(?:ed)? for(?! (?:any|every|each|all)\w*\b)",  # "a training budget for anyone who asks" exists
         r"(?:still )?waiting (?:on|for) (?:approval|budget|funding)",
     )
     + r")\b",
@@ -273,11 +278,15 @@ _MANUAL = re.compile(
     r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
     r"(?:click|press|run|kick|start|trigger|copy|push)|"
     # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
-    r"(?:i|(?:a|an|the|one of (?:the|our)|our) (?:data scientists?|analysts?|engineers?|developers?|person|"
-    r"colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+){0,2}? "
+    r"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:data scientists?|analysts?|engineers?|"
+    r"developers?|person|human|colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+){0,2}? "
     r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
     r"starts?|triggers?|launch(?:es)?)\b"
-    r"|(?<!by )(?:myself|ourselves)\b)\b",  # "by themselves" is automation
+    r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
+    # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
+    r"|\b(?:someone|somebody|a person|a human|(?:an?|the) (?:engineer|analyst|data scientist|operator|developer))\b"
+    r"[^,.;]{0,40}?\b(?:runs?|starts?|triggers?|kicks? off|does|deploys?|pushes|copies) "
+    r"(?:the|a|an|that|this|each|every)\b[^,.;]{1,30}? (?<!by )(?:themselves|himself|herself)\b)\b",
     re.IGNORECASE,
 )
 

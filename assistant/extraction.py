@@ -414,8 +414,12 @@ class Extractor:
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
-        claim of practice into a gap: "we hold a joint retrospective" is not "data science moves on".)"""
+        claim of practice into a gap: "we hold a joint retrospective" is not "data science moves on".)
+        A practice whose required words the clause names (``requires``) keeps it: "hold a joint
+        retrospective" is a retrospective, however much it also resembles incident handling."""
         bank = self.bank
+        if bank.practices[index].requires:
+            return index
         floor = float(score[index]) - self.params.present_prefers_lower
         best = index
         for other in np.nonzero(score >= floor)[0]:

@@ -215,3 +215,26 @@ def test_an_ad_hoc_state_that_can_coexist_with_the_practice_denies_it_only_in_wo
     assert "development.basic-testing" not in eyeballed
     stated = read(engine, "Models go live without any tests at all.")
     assert stated.get("development.basic-testing") is Status.ABSENT
+
+
+def test_a_clause_that_names_a_gated_practice_keeps_it(engine) -> None:  # type: ignore[no-untyped-def]
+    # Within the margin, a claim used to fall back to the lowest practice it resembles (incident handling).
+    answer = (
+        "After every model release, compliance, IT and data science hold a joint retrospective, and the resulting "
+        "actions are tracked. A Centre of Excellence for analytics coordinates all model work."
+    )
+    question = engine.framework.question_index["collaboration.q.working-together"][1].text
+    turn = AnswerTurn(turn=1, question=question, answer=answer, question_id="collaboration.q.working-together")
+    read_as = {o.quote: o.practice for o in engine.read_turn(turn).observations if o.status is Status.PRESENT}
+    retrospective = next(q for q in read_as if "joint retrospective" in q)
+    assert read_as[retrospective] == "collaboration.retrospectives"
+
+
+def test_an_on_call_rotation_is_not_a_training_rotation(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Whoever's on the roster, and the data scientists are on the same roster as us, it's one rotation.",
+        question="Who gets called when one of the ML services has a problem?",
+    )
+    assert "collaboration.training" not in found
+    assert found.get("collaboration.shared-ownership") is Status.PRESENT

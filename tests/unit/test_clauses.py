@@ -152,6 +152,9 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         ("I run it myself on the first of the month", True),
         ("Drift detectors kick off retraining by themselves", False),
         ("The pipeline runs the tests", False),
+        ("Someone clicks approve and then runs the deploy job themselves", True),
+        ("Someone retrains it when sales complain", True),
+        ("When drift crosses the limit they start the retraining pipeline themselves, no human needed", False),
     ],
 )
 def test_a_person_doing_the_work_is_manual(text: str, manual: bool) -> None:
@@ -173,10 +176,23 @@ def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
         "and maybe Azure Pipelines for CI",
         "There is a new CEO who likes dashboards",  # liking a thing is not having it
         "The business keeps asking for drift alerts",
+        "We're kicking the tires on Seldon for canary releases",
+        "We once talked about a guild for everyone who touches models",
     ],
 )
 def test_wishes_and_intentions_are_plans(text: str) -> None:
     assert read_mood(text).mood is Mood.PLANNED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The on-call follows a documented plan to roll back to the previous version",  # a plan that exists
+        "There is a Udemy budget for anyone who asks",
+    ],
+)
+def test_plans_and_budgets_that_exist_are_not_intentions(text: str) -> None:
+    assert read_mood(text).mood is Mood.AFFIRMED
 
 
 def test_habits_in_the_future_tense_are_not_plans() -> None:
