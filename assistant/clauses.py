@@ -347,6 +347,23 @@ def is_ignorance(text: str) -> bool:
     return _IGNORANCE.search(text) is not None
 
 
+# "I'm the monitoring engineer for the route models" says who is speaking, not how models are
+# watched: a job title names practices ("monitoring", "platform", "MLOps") without describing them.
+_SELF_INTRODUCTION = re.compile(
+    r"^\s*(?:(?:hi|hello|well|so|yes|sure|ok(?:ay)?),?\s+)?(?:i'?m|i am|i work as|i'?ve been|i have been|"
+    r"my (?:role|job|title|position) is)\s+(?:the |a |an |our |one of (?:the|our|two|three|four|five|a few) )?"
+    r"(?:[\w/&-]+ ){0,5}?(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|"
+    r"officers?|sres?|developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|"
+    r"actuar(?:y|ies)|administrators?|admins?)\b(?![^,.;]*\b(?:who|that|which|so|and i|and we|but)\b)",
+    re.IGNORECASE,
+)
+
+
+def is_self_introduction(text: str) -> bool:
+    """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
+    return _SELF_INTRODUCTION.search(text) is not None
+
+
 def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
 

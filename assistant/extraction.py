@@ -26,6 +26,7 @@ from assistant.clauses import (
     is_correction,
     is_ignorance,
     is_instruction,
+    is_self_introduction,
     manual_marker,
     read_mood,
     says_missing_in_words,
@@ -207,7 +208,7 @@ class Extractor:
             if clause.text.rstrip().endswith("?"):
                 continue  # a question to the interviewer is not a statement about the organisation
             if not is_instruction(clause.text):
-                if not is_ignorance(clause.text):
+                if not is_ignorance(clause.text) and not is_self_introduction(clause.text):
                     evidence_clauses.append(clause)
                 continue
             # Only the instruction itself is set aside: a statement that shares its clause (a short

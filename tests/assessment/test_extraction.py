@@ -238,3 +238,14 @@ def test_an_on_call_rotation_is_not_a_training_rotation(engine) -> None:  # type
     )
     assert "collaboration.training" not in found
     assert found.get("collaboration.shared-ownership") is Status.PRESENT
+
+
+def test_a_job_title_is_not_a_practice(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "I'm the monitoring engineer for the route-optimisation models; I joined six months ago."
+    assert read(engine, answer, question="What's your role?") == {}
+
+
+def test_terse_denials_of_contact_are_collaboration_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    assert levels(engine, "Corporate IT? We don't talk. No meetings, no shared board, nothing.")["collaboration"] == 1
+    found = read(engine, "There is no meeting with them and no common tool; they use their ticket system, we use ours.")
+    assert Status.ABSENT in {s for p, s in found.items() if p.startswith("collaboration.")}

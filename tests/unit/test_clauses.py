@@ -9,6 +9,7 @@ from assistant.clauses import (
     is_bare_reply,
     is_correction,
     is_instruction,
+    is_self_introduction,
     manual_marker,
     read_mood,
     says_missing_in_words,
@@ -214,3 +215,18 @@ def test_corrections_are_recognised() -> None:
     assert is_correction("Ah, actually, sorry, I should correct that. The weekly sync got cancelled.")
     assert is_correction("That's not quite right: we stopped doing it.")
     assert not is_correction("We correct the labels by hand before training.")
+
+
+@pytest.mark.parametrize(
+    ("text", "introduction"),
+    [
+        ("I'm the monitoring engineer for the route-optimisation models", True),
+        ("I am a data engineer in the analytics platform team.", True),
+        ("My role is head of data science", True),
+        ("I am the engineer who deploys the models by hand", False),  # says what the speaker does
+        ("I have been monitoring the models myself", False),
+        ("I run the models", False),
+    ],
+)
+def test_self_introductions_are_not_evidence(text: str, introduction: bool) -> None:
+    assert is_self_introduction(text) is introduction
