@@ -359,9 +359,26 @@ _SELF_INTRODUCTION = re.compile(
 )
 
 
+_ROLE = (
+    r"(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|officers?|sres?|"
+    r"developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|actuar(?:y|ies)|"
+    r"administrators?|admins?)"
+)
+# A job title with no verb, the way people answer "what's your role?": "Staff ML engineer at Ridgeway Pay."
+_BARE_TITLE = re.compile(
+    rf"^\s*(?:[\w/&-]+ ){{0,4}}?{_ROLE} (?:at|in|for|with|on|of)\b"
+    r"(?![^,.;:]*\b(?:is|are|was|were|has|have|had|do|does|did|can|will|deploys?|runs?|builds?|copies|copy|"
+    r"trains?|retrains?|monitors?|owns?|uses?|handles?|manages?|takes?|pushes|push|checks?|gets?|sends?|meets?|"
+    r"looks?|watch(?:es)?|keeps?|fix(?:es)?|\w+ed)\b)[^,.;:]{0,60}[.;!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_self_introduction(text: str) -> bool:
     """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
-    return _SELF_INTRODUCTION.search(text) is not None
+    return _SELF_INTRODUCTION.search(text) is not None or (
+        len(text.split()) <= 10 and _BARE_TITLE.search(text) is not None
+    )
 
 
 def strip_leading_reply(text: str) -> str:

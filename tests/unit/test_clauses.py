@@ -226,6 +226,9 @@ def test_corrections_are_recognised() -> None:
         ("I am the engineer who deploys the models by hand", False),  # says what the speaker does
         ("I have been monitoring the models myself", False),
         ("I run the models", False),
+        ("Staff ML engineer at Ridgeway Pay.", True),  # a title with no verb
+        ("Engineers in IT deploy it.", False),
+        ("The data engineer at the plant copies the files onto the server.", False),
     ],
 )
 def test_self_introductions_are_not_evidence(text: str, introduction: bool) -> None:
