@@ -408,7 +408,7 @@ class Extractor:
         cue = int(missing_cue[index])
         if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not says_missing_in_words(body):
             margin += self.params.worded_missing_margin
-        return bool(missing[index] > present[index] + margin)
+        return _missing_side_wins(index, present, missing, margin)
 
     def _least_advanced_alike(
         self, score: np.ndarray, index: int, dimension: str, present: np.ndarray, missing: np.ndarray
@@ -425,7 +425,7 @@ class Extractor:
         best = index
         for other in np.nonzero(score >= floor)[0]:
             other_dimension, level, _ = self.framework.practice_index[bank.practice_ids[other]]
-            reads_present = present[other] + self.params.polarity_margin >= missing[other]
+            reads_present = not _missing_side_wins(int(other), present, missing, self.params.polarity_margin)
             if other_dimension.id == dimension and level < bank.practice_levels[best] and reads_present:
                 best = int(other)
         return best
@@ -453,6 +453,12 @@ class Extractor:
     # -- whole transcripts ----------------------------------------------------------------
     def read(self, turns: Sequence[AnswerTurn]) -> list[TurnReading]:
         return [self.read_turn(t) for t in turns]
+
+
+def _missing_side_wins(index: int, present: np.ndarray, missing: np.ndarray, margin: float) -> bool:
+    """Whether practice ``index`` matched its missing cues better than its present cues by more than
+    ``margin``: the one polarity test that reading a practice and falling back to a lower one share."""
+    return bool(missing[index] > present[index] + margin)
 
 
 def _status(
