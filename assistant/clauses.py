@@ -328,6 +328,8 @@ _NOT_A_DENIAL = re.compile(
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
+    # "Promotion is gated by a policy, not a person."
+    r"|,\s*(?:and |but )?not (?:a |any )?(?:person|human|people|someone|somebody|anyone|anybody|engineer)s?\b"
     # "We retire the rules that never fire": the denial belongs to what is removed.
     r"|\b(?:retire|retired|retiring|remove|removed|removing|drop|dropped|dropping|prune|pruned|pruning|delete|"
     r"deleted|deleting|cull|culled|switch off|turn off|get rid of)\b[^,.;]{0,50}?\b(?:that|which|who)\s+"

@@ -67,6 +67,8 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         # Automation described by the person it does without is not a denial.
         ("Crossing a threshold launches a retraining run without anyone touching it", Mood.AFFIRMED),
         ("Promotion is decided by policies in the pipeline, not by a person signing off", Mood.AFFIRMED),
+        ("Promotion is gated by a policy, not a person.", Mood.AFFIRMED),
+        ("There is not a person who looks at it", Mood.NEGATED),
         ("We run it without any tests", Mood.NEGATED),
         ("Infrastructure is on call for the servers, not the models", Mood.NEGATED),
         ("We deploy by hand, not through a pipeline", Mood.NEGATED),
