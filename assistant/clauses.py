@@ -349,23 +349,22 @@ def is_ignorance(text: str) -> bool:
     return _IGNORANCE.search(text) is not None
 
 
-# "I'm the monitoring engineer for the route models" says who is speaking, not how models are
-# watched: a job title names practices ("monitoring", "platform", "MLOps") without describing them.
-_SELF_INTRODUCTION = re.compile(
-    r"^\s*(?:(?:hi|hello|well|so|yes|sure|ok(?:ay)?),?\s+)?(?:i'?m|i am|i work as|i'?ve been|i have been|"
-    r"my (?:role|job|title|position) is)\s+(?:the |a |an |our |one of (?:the|our|two|three|four|five|a few) )?"
-    r"(?:[\w/&-]+ ){0,5}?(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|"
-    r"officers?|sres?|developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|"
-    r"actuar(?:y|ies)|administrators?|admins?)\b(?![^,.;]*\b(?:who|that|which|so|and i|and we|but)\b)",
-    re.IGNORECASE,
-)
-
-
+# Job titles, for both ways of introducing oneself below.
 _ROLE = (
     r"(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|officers?|sres?|"
     r"developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|actuar(?:y|ies)|"
     r"administrators?|admins?)"
 )
+# "I'm the monitoring engineer for the route models" says who is speaking, not how models are
+# watched: a job title names practices ("monitoring", "platform", "MLOps") without describing them.
+_SELF_INTRODUCTION = re.compile(
+    r"^\s*(?:(?:hi|hello|well|so|yes|sure|ok(?:ay)?),?\s+)?(?:i'?m|i am|i work as|i'?ve been|i have been|"
+    r"my (?:role|job|title|position) is)\s+(?:the |a |an |our |one of (?:the|our|two|three|four|five|a few) )?"
+    rf"(?:[\w/&-]+ ){{0,5}}?{_ROLE}\b(?![^,.;]*\b(?:who|that|which|so|and i|and we|but)\b)",
+    re.IGNORECASE,
+)
+
+
 # A job title with no verb, the way people answer "what's your role?": "Staff ML engineer at Ridgeway Pay."
 _BARE_TITLE = re.compile(
     rf"^\s*(?:[\w/&-]+ ){{0,4}}?{_ROLE} (?:at|in|for|with|on|of)\b"

@@ -295,7 +295,8 @@ def start_server(home: Path, port: int) -> tuple[subprocess.Popen[bytes], Startu
                     health = httpx.get(url + "healthz", timeout=2)
                     if health.status_code == 200:
                         return process, Startup(page_s, time.perf_counter() - started)
-                    failure = health.json().get("error") if health.json().get("status") == "failed" else None
+                    state = health.json()
+                    failure = state.get("error") if state.get("status") == "failed" else None
                     if failure:
                         process.kill()
                         process.wait()
