@@ -119,6 +119,8 @@ _PLANNED = re.compile(
         r"hop(?:e|es|ing) to",
         r"(?:would|'d) (?:like|love) to",
         r"want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
+        # "We wanted continuous delivery but compliance has not accepted it."
+        r"(?:we|i|they) (?:always |once |really |originally )?wanted (?!to (?:be|make|know|see|check|avoid|keep)\b)",
         r"wish(?:es)?(?: we| to)?",
         r"(?:are|is|'re|am|'m) (?:currently |still |now )?(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
@@ -179,7 +181,9 @@ _PARTIAL = re.compile(
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
         r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
         r"one (?:project|model|squad|pilot)(?: out of| of)?",
-        r"one of (?:our|the|them|those|its)",  # "a drift check on one of our seven models"
+        # "a drift check on one of our seven models", but "one of the data scientists retrains it" names a person.
+        r"one of (?:our|the|them|those|its)(?! (?:[\w-]+ )?(?:scientists|engineers|analysts|developers|people|"
+        r"colleagues|guys|team members|modellers|modelers|statisticians|admins|architects|leads|managers)\b)",
         r"as an? (?:trial|pilot|test|experiment)",
         r"on (?:a )?trial",
         r"when (?:we|someone|somebody|people) remembers?",
@@ -226,6 +230,12 @@ _NEGATED = re.compile(
         r"shelved|switched off|turned off|shut down|wound down)",
         r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|fell (?:apart|away|through)|"
         r"never (?:actually )?(?:happened|took place|started|got going)",
+        # "We used to have a weekly meeting with IT" says the meeting is gone.
+        r"(?:we|i|they|there|he|she|it|you) (?:all |only )?used to (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
+        r"send|review|check|monitor|track|write|use|go)",
+        # "The guild I mentioned was at my previous employer": practice elsewhere is not practice here.
+        r"(?:at|in|with) my (?:previous|last|old|former) (?:employer|job|company|workplace|team|role)",
+        r"(?:previous|former) employer",
         # Working apart is the denial of working together.
         r"(?:work|works|working|worked|operate|operates) (?:completely |totally |quite |very |mostly )?"
         r"(?:separately|apart|in silos|independently|in isolation)",
@@ -318,9 +328,13 @@ def manual_marker(text: str) -> str | None:
 _NOT_A_DENIAL = re.compile(
     r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
     r"without fail|not a problem|no problem|nothing else)\b"
+    # "Alerts when predictions are missing for a depot": a condition the practice watches for.
+    r"|\b(?:when|if|whenever|once)\s+(?:[\w-]+\s+){0,4}?(?:is|are|go|goes|come|comes|turn|turns) (?:up )?"
+    r"(?:missing|absent)\b"
     # "Retraining starts without anyone touching it" describes automation, not something missing.
     r"|\bwithout (?:any ?one|any ?body|some ?one|some ?body|a person|a human|any human|human|manual|people|us|me|"
     r"waiting for|needing|having to)\b"
+    r"|\bno (?:human|person|people)s? in the loop\b"
     r"|\b(?:no|not a) (?:human|person|one|people|hands?|manual (?:step|work|intervention)s?|click)"
     r"(?: is| are)? (?:needed|required|involved|necessary|has to|needs to)\b"
     r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
@@ -339,7 +353,7 @@ _NOT_A_DENIAL = re.compile(
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
 _IGNORANCE = re.compile(
     r"^\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:don'?t|do not) (?:really )?know|i'?m not sure|i have no idea|"
-    r"no idea|i couldn'?t (?:tell|say)|i can'?t (?:tell|say))\b",
+    r"no idea|(?:i )?couldn'?t (?:tell|say)|(?:i )?can'?t (?:tell|say))\b",
     re.IGNORECASE,
 )
 

@@ -2,11 +2,11 @@
 
     python -m evals.assessments [dev|holdout|holdout2|...|all] [--verbose] [--no-engagements]
 
-Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout4`` (each written blind, from
-RUBRIC.md alone, by someone who had not seen the code; each was measured once blind and then
-used for error analysis, so its figures now flatter), ``holdout5`` (still blind: never looked at
-case by case; its figure is the honest estimate of accuracy on unseen cases). ``all`` runs every
-set; ``make eval`` does.
+Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout9`` (each written blind, from
+RUBRIC.md and CASE-FORMAT.md alone, by someone who had not seen the code or the other sets; each
+was measured once blind and most were then used for error analysis, so their figures flatter).
+``holdout6`` and ``holdout9`` have never been read case by case: their figures are the honest
+estimate of accuracy on unseen cases. ``all`` runs every set; ``make eval`` does.
 """
 
 from __future__ import annotations

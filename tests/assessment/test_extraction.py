@@ -249,3 +249,25 @@ def test_terse_denials_of_contact_are_collaboration_evidence(engine) -> None:  #
     assert levels(engine, "Corporate IT? We don't talk. No meetings, no shared board, nothing.")["collaboration"] == 1
     found = read(engine, "There is no meeting with them and no common tool; they use their ticket system, we use ours.")
     assert Status.ABSENT in {s for p, s in found.items() if p.startswith("collaboration.")}
+
+
+def test_words_that_only_resemble_a_practice_do_not_make_it(engine) -> None:  # type: ignore[no-untyped-def]
+    # What the model predicts is not delivery performance; a version appearing is not a rollout;
+    # Databricks is not notebook work; a retrain on a schedule is not reactive; a committee is a meeting.
+    assert read(engine, "We use a model to estimate the delivery time we show to customers.") == {}
+    assert "development.progressive-delivery" not in read(engine, "A new version just shows up on the dashboard.")
+    assert "development.notebooks" not in read(engine, "Everything is developed on Databricks with the code in GitHub.")
+    found = read(engine, "The models are retrained weekly on schedule.")
+    assert "monitoring.reactive-retraining" not in found
+    assert "development.timely-updates" not in read(engine, "The last update was before this season started.")
+    found = read(engine, "Every two weeks we have the production models committee with IT.")
+    assert found.get("collaboration.regular-meetings") is Status.PRESENT
+
+
+def test_not_knowing_is_not_a_denial(engine) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, "Couldn't tell you if they use git or anything like that.") == {}
+
+
+def test_a_stated_gap_in_scheduled_retraining(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "We have no dashboards on the model's outputs and no scheduled retraining.")
+    assert found.get("monitoring.scheduled-maintenance") is Status.ABSENT

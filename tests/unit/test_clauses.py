@@ -83,6 +83,14 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("There is talk of moving everything to Azure ML", Mood.PLANNED),
         ("The weekly sync got cancelled in January", Mood.NEGATED),  # practice that stopped
         ("Accuracy dropped last month", Mood.AFFIRMED),
+        ("We used to have a weekly meeting with IT", Mood.NEGATED),  # practice that stopped
+        ("The features and the data we used to train the model are versioned", Mood.AFFIRMED),
+        ("The guild I mentioned was at my previous employer", Mood.NEGATED),  # practice elsewhere
+        ("We wanted continuous delivery but compliance has not accepted it", Mood.PLANNED),
+        ("We wanted to be sure, so every model is tested", Mood.AFFIRMED),
+        # A condition the practice watches for is not a denial.
+        ("Alerts fire when the service fails or when predictions are missing for a depot", Mood.AFFIRMED),
+        ("Promotion follows written policies that the pipeline checks, no human in the loop", Mood.AFFIRMED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
