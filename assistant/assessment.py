@@ -95,7 +95,7 @@ def build_assessment(
     by_practice = {f.practice: f for f in findings}
     results: dict[str, DimensionResult] = {}
     for dimension in framework.dimensions:
-        score = score_dimension(dimension.id, findings, dimension.max_level, framework.foundations)
+        score = score_dimension(dimension.id, findings, dimension.max_level)
         evidence: list[Evidence] = []
         if score.level is not None:
             supporting = [

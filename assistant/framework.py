@@ -59,7 +59,6 @@ class Practice(_Strict):
     automated: bool | None = Field(
         default=None, description="Done by machines, so 'by hand' means missing; default: the statement says 'automat…'"
     )
-    implies: list[Slug] = Field(default_factory=list)
     denies: list[Slug] = Field(
         default_factory=list,
         description="For an ad-hoc (level-1) practice: the higher practices its description says are missing "
@@ -181,11 +180,6 @@ class Framework(_Strict):
                 seen_ids.add(practice.id)
             own = {p.id for p in dimension.practices}
             for practice in dimension.practices:
-                for implied in practice.implies:
-                    if implied not in own:
-                        raise ValueError(f"practice {practice.id!r} implies unknown practice {implied!r}")
-                    if dimension.level_of(implied) >= dimension.level_of(practice.id):
-                        raise ValueError(f"practice {practice.id!r} can only imply practices of lower levels")
                 for denied in practice.denies:
                     if denied not in own:
                         raise ValueError(f"practice {practice.id!r} denies unknown practice {denied!r}")
@@ -218,12 +212,6 @@ class Framework(_Strict):
     def practice_index(self) -> dict[str, tuple[Dimension, int, Practice]]:
         """practice id -> (dimension, level, practice)."""
         return {p.id: (d, level.level, p) for d in self.dimensions for level in d.levels for p in level.practices}
-
-    @cached_property
-    def foundations(self) -> dict[str, list[tuple[str, int]]]:
-        """practice id -> the (practice id, level) pairs it implies (its ``implies`` list)."""
-        index = self.practice_index
-        return {pid: [(i, index[i][1]) for i in p.implies] for pid, (_, _, p) in index.items() if p.implies}
 
     @cached_property
     def question_index(self) -> dict[str, tuple[Dimension, Question]]:

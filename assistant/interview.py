@@ -186,8 +186,7 @@ class Interview:
 
     def scores(self) -> dict[str, DimensionScore]:
         findings = aggregate(self._observations())
-        foundations = self.framework.foundations
-        return {d.id: score_dimension(d.id, findings, d.max_level, foundations) for d in self.framework.dimensions}
+        return {d.id: score_dimension(d.id, findings, d.max_level) for d in self.framework.dimensions}
 
     def assessment(self) -> Assessment:
         turns = [t for t in self.answers if t.turn not in self.withdrawn]

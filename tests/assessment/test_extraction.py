@@ -271,3 +271,14 @@ def test_not_knowing_is_not_a_denial(engine) -> None:  # type: ignore[no-untyped
 def test_a_stated_gap_in_scheduled_retraining(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "We have no dashboards on the model's outputs and no scheduled retraining.")
     assert found.get("monitoring.scheduled-maintenance") is Status.ABSENT
+
+
+def test_one_higher_practice_does_not_outweigh_a_stated_gap_below_it(engine) -> None:  # type: ignore[no-untyped-def]
+    # Drift-triggered retraining (level 4) is one statement; "no CI at all" is a stated level-3
+    # gap: development is capped at 2 (RUBRIC: capped below the first level stated absent).
+    got = levels(
+        engine,
+        "Code is in GitLab. But there is no CI at all, nothing builds or runs tests when you merge.",
+        "When the inputs drift, an Airflow sensor triggers the retraining pipeline and publishes the new model.",
+    )
+    assert got["development"] == 2

@@ -70,7 +70,6 @@ def _broken(mutate) -> str:  # type: ignore[no-untyped-def]
         ),
         (lambda d: d["dimensions"][0]["questions"][0]["practices"].append("quality.nope"), "unknown practice"),
         (lambda d: d.update(format="maturity-framework/9"), "format"),
-        (lambda d: d["dimensions"][0]["levels"][1]["practices"][0].update(implies=["quality.metrics"]), "lower levels"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(denies=["quality.nope"]), "denies unknown"),
         (lambda d: d["dimensions"][0]["levels"][0]["practices"][0].update(denies=["access.roles"]), "denies unknown"),
         (
