@@ -165,7 +165,9 @@ _PARTIAL = re.compile(
         r"some of (?:the|our|them)",
         r"some (?:teams?|projects?|models?|tests?|checks?|people|cases|services|pipelines?|of)",
         # "live within a couple of hours" is a duration, not partial practice.
-        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:seconds|minutes|hours|days|weeks)\b)",
+        # "A canary on a couple of cities" is the canary's audience, not partial practice.
+        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:seconds|minutes|hours|days|weeks|cities|users|"
+        r"customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent)\b)",
         r"sometimes",
         r"occasionally",
         r"partly",
@@ -181,9 +183,11 @@ _PARTIAL = re.compile(
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
         r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
         r"one (?:project|model|squad|pilot)(?: out of| of)?",
-        # "a drift check on one of our seven models", but "one of the data scientists retrains it" names a person.
-        r"one of (?:our|the|them|those|its)(?! (?:[\w-]+ )?(?:scientists|engineers|analysts|developers|people|"
-        r"colleagues|guys|team members|modellers|modelers|statisticians|admins|architects|leads|managers)\b)",
+        # "a drift check on one of our seven models", "canaries for two of our nine models", but
+        # "one of the data scientists retrains it" names a person.
+        r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:out )?of (?:our|the|them|those|its|their)"
+        r"(?! (?:[\w-]+ )?(?:scientists|engineers|analysts|developers|people|colleagues|guys|team members|modellers|"
+        r"modelers|statisticians|admins|architects|leads|managers)\b)",
         r"as an? (?:trial|pilot|test|experiment)",
         r"on (?:a )?trial",
         r"when (?:we|someone|somebody|people) remembers?",
@@ -195,7 +199,9 @@ _PARTIAL = re.compile(
         r"in theory",
         r"on paper",
         r"mostly manual",
-        r"(?:a|one) single",
+        # "Only a single model has tests", but "they share a single PagerDuty rota" is one shared rota.
+        r"(?:a|one) single(?! (?:[\w-]+ )?(?:rota|rotation|on-?call|pager|team|squad|channel|board|backlog|process|"
+        r"pipeline|platform|place|source|view|repo|repository|registry|dashboard)\b)",
     )
     + r")\b",
     re.IGNORECASE,
@@ -324,32 +330,49 @@ def manual_marker(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-# Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
-_NOT_A_DENIAL = re.compile(
-    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
-    r"without fail|not a problem|no problem|nothing else)\b"
-    # "Alerts when predictions are missing for a depot": a condition the practice watches for.
-    r"|\b(?:when|if|whenever|once)\s+(?:[\w-]+\s+){0,4}?(?:is|are|go|goes|come|comes|turn|turns) (?:up )?"
-    r"(?:missing|absent)\b"
-    # "Retraining starts without anyone touching it" describes automation, not something missing.
-    r"|\bwithout (?:any ?one|any ?body|some ?one|some ?body|a person|a human|any human|human|manual|people|us|me|"
+# Automation described by the person it does without: "retraining starts without anyone touching
+# it", "promotion is gated by a policy, not a person". The negation denies the manual way.
+_WITHOUT_PEOPLE = (
+    r"\bwithout (?:any ?one|any ?body|some ?one|some ?body|a person|a human|any human|human|manual|people|us|me|"
     r"waiting for|needing|having to)\b"
     r"|\bno (?:human|person|people)s? in the loop\b"
     r"|\b(?:no|not a) (?:human|person|one|people|hands?|manual (?:step|work|intervention)s?|click)"
     r"(?: is| are)? (?:needed|required|involved|necessary|has to|needs to)\b"
     r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
     r"approve|intervene|kick|run|push|begin|wake|get up|step in|babysit|sign off|watch)\b"
+    r"|\b(?:nobody|no ?one|no human|no person) (?:clicks|presses|pushes|touches|approves|signs off)\b"
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
     # "Promotion is gated by a policy, not a person."
     r"|,\s*(?:and |but )?not (?:a |any )?(?:person|human|people|someone|somebody|anyone|anybody|engineer)s?\b"
+)
+_DOES_WITHOUT_PEOPLE = re.compile(_WITHOUT_PEOPLE, re.IGNORECASE)
+
+# Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
+_NOT_A_DENIAL = re.compile(
+    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
+    r"without fail|not a problem|no problem|nothing else)\b"
+    # "Alerts when predictions are missing for a depot", "when a route gets cancelled, the drift
+    # detector fires": a condition the practice watches for.
+    r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
+    r"gets) (?:up )?(?:missing|absent|cancell?ed|stopped|switched off|turned off|shut down)\b"
+    # "Shadow mode scores live applications without touching decisions."
+    r"|\bwithout (?:touching|affecting|changing|impacting|influencing|disturbing|interrupting) (?!it\b)"
+    rf"|{_WITHOUT_PEOPLE}"
     # "We retire the rules that never fire": the denial belongs to what is removed.
     r"|\b(?:retire|retired|retiring|remove|removed|removing|drop|dropped|dropping|prune|pruned|pruning|delete|"
-    r"deleted|deleting|cull|culled|switch off|turn off|get rid of)\b[^,.;]{0,50}?\b(?:that|which|who)\s+"
+    r"deleted|deleting|cull|culled|switch off|turn off|get rid of)\b[^,.;]{0,50}?\b(?:(?:that|which|who)\s+)?"
     r"(?:never|nobody|no one|don't|do not|doesn't|does not|didn't|aren't|are not|isn't|no longer)\b",
     re.IGNORECASE,
 )
+
+
+def does_without_people(text: str) -> bool:
+    """True when ``text`` describes work done without a person ("not a person", "nobody clicks a button")."""
+    return _DOES_WITHOUT_PEOPLE.search(text) is not None
+
+
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
 _IGNORANCE = re.compile(
     r"^\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:don'?t|do not) (?:really )?know|i'?m not sure|i have no idea|"
@@ -426,6 +449,21 @@ _CORRECTION = re.compile(
     r"actually,? (?:no|that's not|it's not|i was wrong))\b",
     re.IGNORECASE,
 )
+
+
+# "Yes, Jenkins builds every... actually, no, sorry, let me correct that": what came before, in
+# the same answer, is taken back.
+_RETRACTION = re.compile(
+    r"\b(?:actually,? no|scratch that|take that back|i misspoke|let me correct (?:that|myself)|no,? wait|"
+    r"sorry,? (?:no|i mean))\b",
+    re.IGNORECASE,
+)
+
+
+def retraction_end(text: str) -> int | None:
+    """Where the last self-interruption that takes back what was just said ends, if any."""
+    matches = list(_RETRACTION.finditer(text))
+    return matches[-1].end() if matches else None
 
 
 def is_correction(text: str) -> bool:

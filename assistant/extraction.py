@@ -22,6 +22,7 @@ from assistant.clauses import (
     Clause,
     Mood,
     automatic_marker,
+    does_without_people,
     is_bare_reply,
     is_correction,
     is_ignorance,
@@ -29,6 +30,7 @@ from assistant.clauses import (
     is_self_introduction,
     manual_marker,
     read_mood,
+    retraction_end,
     says_missing_in_words,
     segment,
     strip_leading_reply,
@@ -219,6 +221,9 @@ class Extractor:
                     reading.instructions_ignored.append(part.text)
                 elif not is_ignorance(part.text):
                     evidence_clauses.append(part)
+        retracted = retraction_end(answer)
+        if retracted is not None:
+            evidence_clauses = [c for c in evidence_clauses if c.start >= retracted]
         if not evidence_clauses:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
@@ -404,6 +409,10 @@ class Extractor:
         "Ops alone carries the pager" than to "data scientists carry the pager". A missing cue that
         says so in words only wins against a plain affirmative clause by a clear margin.
         """
+        if mood is Mood.AFFIRMED and does_without_people(body):
+            # "Promotion is gated by a policy, not a person" resembles "promotion depends on
+            # someone's judgement"; its negation denies the manual way, so it is a claim.
+            return False
         margin = self.params.polarity_margin
         cue = int(missing_cue[index])
         if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not says_missing_in_words(body):

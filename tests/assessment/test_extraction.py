@@ -282,3 +282,20 @@ def test_one_higher_practice_does_not_outweigh_a_stated_gap_below_it(engine) -> 
         "When the inputs drift, an Airflow sensor triggers the retraining pipeline and publishes the new model.",
     )
     assert got["development"] == 2
+
+
+def test_a_retracted_statement_is_not_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "Yes, Jenkins builds every... actually, no, sorry, let me correct that. The Jenkins box was switched off."
+    assert read(engine, answer).get("development.ci") is not Status.PRESENT
+    assert read(engine, "Yes, Jenkins builds and tests every commit.").get("development.ci") is Status.PRESENT
+
+
+def test_automation_that_names_the_person_it_replaces_is_a_claim(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Promotion is gated by a policy, not a person.")
+    assert found.get("development.policy-promotion") is Status.PRESENT
+
+
+def test_a_page_everyone_follows_is_not_a_shared_tool(engine) -> None:  # type: ignore[no-untyped-def]
+    assert "collaboration.shared-tool" not in read(engine, "We follow the same wiki page every single time.")
+    found = read(engine, "Both teams work from the same Jira board and the same Slack channel.")
+    assert found.get("collaboration.shared-tool") is Status.PRESENT

@@ -12,6 +12,7 @@ from assistant.clauses import (
     is_self_introduction,
     manual_marker,
     read_mood,
+    retraction_end,
     says_missing_in_words,
     segment,
 )
@@ -91,6 +92,16 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         # A condition the practice watches for is not a denial.
         ("Alerts fire when the service fails or when predictions are missing for a depot", Mood.AFFIRMED),
         ("Promotion follows written policies that the pipeline checks, no human in the loop", Mood.AFFIRMED),
+        ("Promotion past canary is decided by OPA policies, nobody clicks a button", Mood.AFFIRMED),
+        ("Shadow mode scores live applications without touching decisions", Mood.AFFIRMED),
+        ("Canary on a couple of cities, automated analysis", Mood.AFFIRMED),  # the canary's audience
+        ("A mixed squad owns it and they share a single PagerDuty rota", Mood.AFFIRMED),
+        ("Only a single model has tests", Mood.PARTIAL),
+        ("We run canary releases for two of our nine models", Mood.PARTIAL),
+        ("Two of the engineers look after the deployment", Mood.AFFIRMED),  # people, not a share of practice
+        ("We revisit the monitoring each quarter and drop alerts nobody acts on", Mood.AFFIRMED),
+        ("When a route gets cancelled, the drift detector fires and starts a retrain", Mood.AFFIRMED),  # a condition
+        ("When the contract ended the meeting was cancelled", Mood.NEGATED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
@@ -243,3 +254,10 @@ def test_corrections_are_recognised() -> None:
 )
 def test_self_introductions_are_not_evidence(text: str, introduction: bool) -> None:
     assert is_self_introduction(text) is introduction
+
+
+def test_a_self_interruption_takes_back_what_came_before_it() -> None:
+    answer = "Yes, Jenkins builds every... actually, no, sorry, let me correct that. Nothing builds automatically."
+    end = retraction_end(answer)
+    assert end is not None and answer[end:].lstrip(". ").startswith("Nothing")
+    assert retraction_end("Jenkins builds every commit and runs the tests.") is None
