@@ -299,3 +299,8 @@ def test_a_page_everyone_follows_is_not_a_shared_tool(engine) -> None:  # type: 
     assert "collaboration.shared-tool" not in read(engine, "We follow the same wiki page every single time.")
     found = read(engine, "Both teams work from the same Jira board and the same Slack channel.")
     assert found.get("collaboration.shared-tool") is Status.PRESENT
+
+
+def test_a_terse_denial_of_tests_is_a_testing_gap(engine) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, "Tests we do not have.").get("development.basic-testing") is Status.ABSENT
+    assert "development.basic-testing" not in read(engine, "We have no dashboards or alerts for the models.")
