@@ -260,6 +260,8 @@ def test_words_that_only_resemble_a_practice_do_not_make_it(engine) -> None:  # 
     found = read(engine, "The models are retrained weekly on schedule.")
     assert "monitoring.reactive-retraining" not in found
     assert "development.timely-updates" not in read(engine, "The last update was before this season started.")
+    found = read(engine, "We deploy by following a checklist that copies the model and restarts the scheduled task.")
+    assert "monitoring.scheduled-maintenance" not in found
     found = read(engine, "Every two weeks we have the production models committee with IT.")
     assert found.get("collaboration.regular-meetings") is Status.PRESENT
 
