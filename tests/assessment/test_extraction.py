@@ -306,3 +306,8 @@ def test_a_page_everyone_follows_is_not_a_shared_tool(engine) -> None:  # type: 
 def test_a_terse_denial_of_tests_is_a_testing_gap(engine) -> None:  # type: ignore[no-untyped-def]
     assert read(engine, "Tests we do not have.").get("development.basic-testing") is Status.ABSENT
     assert "development.basic-testing" not in read(engine, "We have no dashboards or alerts for the models.")
+
+
+def test_a_meeting_that_was_cancelled_is_missing(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "The weekly sync got cancelled in January when our manager left, nobody restarted it.")
+    assert found.get("collaboration.regular-meetings") is Status.ABSENT
