@@ -460,10 +460,10 @@ _RETRACTION = re.compile(
 )
 
 
-def retraction_end(text: str) -> int | None:
-    """Where the last self-interruption that takes back what was just said ends, if any."""
+def retraction_start(text: str) -> int | None:
+    """Where the last self-interruption that takes back what was said before it starts, if any."""
     matches = list(_RETRACTION.finditer(text))
-    return matches[-1].end() if matches else None
+    return matches[-1].start() if matches else None
 
 
 def is_correction(text: str) -> bool:

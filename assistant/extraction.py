@@ -30,7 +30,7 @@ from assistant.clauses import (
     is_self_introduction,
     manual_marker,
     read_mood,
-    retraction_end,
+    retraction_start,
     says_missing_in_words,
     segment,
     strip_leading_reply,
@@ -221,9 +221,11 @@ class Extractor:
                     reading.instructions_ignored.append(part.text)
                 elif not is_ignorance(part.text):
                     evidence_clauses.append(part)
-        retracted = retraction_end(answer)
+        retracted = retraction_start(answer)
         if retracted is not None:
-            evidence_clauses = [c for c in evidence_clauses if c.start >= retracted]
+            # Only what was said before the interruption is taken back: "Actually, no, we don't
+            # have CI" answers the question.
+            evidence_clauses = [c for c in evidence_clauses if c.end > retracted]
         if not evidence_clauses:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]

@@ -290,6 +290,8 @@ def test_a_retracted_statement_is_not_evidence(engine) -> None:  # type: ignore[
     answer = "Yes, Jenkins builds every... actually, no, sorry, let me correct that. The Jenkins box was switched off."
     assert read(engine, answer).get("development.ci") is not Status.PRESENT
     assert read(engine, "Yes, Jenkins builds and tests every commit.").get("development.ci") is Status.PRESENT
+    # An interruption at the start of the answer takes nothing back.
+    assert read(engine, "Actually, no, we don't have any CI at all.").get("development.ci") is Status.ABSENT
 
 
 def test_automation_that_names_the_person_it_replaces_is_a_claim(engine) -> None:  # type: ignore[no-untyped-def]

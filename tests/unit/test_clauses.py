@@ -12,7 +12,7 @@ from assistant.clauses import (
     is_self_introduction,
     manual_marker,
     read_mood,
-    retraction_end,
+    retraction_start,
     says_missing_in_words,
     segment,
 )
@@ -258,6 +258,6 @@ def test_self_introductions_are_not_evidence(text: str, introduction: bool) -> N
 
 def test_a_self_interruption_takes_back_what_came_before_it() -> None:
     answer = "Yes, Jenkins builds every... actually, no, sorry, let me correct that. Nothing builds automatically."
-    end = retraction_end(answer)
-    assert end is not None and answer[end:].lstrip(". ").startswith("Nothing")
-    assert retraction_end("Jenkins builds every commit and runs the tests.") is None
+    start = retraction_start(answer)
+    assert start is not None and answer[start:].startswith("let me correct")  # the last one
+    assert retraction_start("Jenkins builds every commit and runs the tests.") is None
