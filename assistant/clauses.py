@@ -40,7 +40,9 @@ class Reading:
 # because they usually flip polarity ("we have dashboards, but nobody watches them").
 _BOUNDARY = re.compile(
     r"(?:(?<=[.!?])[\"')\]]*\s+)"  # sentence end
-    r"|(?:(?<=[)}\]])\s+(?=[A-Z]))"  # a bracket closing before a new sentence: "(decode this) We have CI"
+    # A bracket closing before a new sentence: "(decode this) We have CI", but "MLflow (self-hosted)
+    # for tracking" is one clause (case-sensitive: the pattern as a whole ignores case).
+    r"|(?:(?<=[)}\]])\s+(?=(?-i:[A-Z])))"
     r"|(?:\s*[;:]\s+)"
     r"|(?:\s+[-–—]+\s+)"
     r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|otherwise)\b))"
@@ -79,11 +81,53 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         if start >= end:
             continue
         words = len(answer[start:end].split())
-        if merged and (words < _MIN_CLAUSE_WORDS or len(answer[merged[-1][0] : merged[-1][1]].split()) < 2):
+        if merged and (
+            words < _MIN_CLAUSE_WORDS
+            or len(answer[merged[-1][0] : merged[-1][1]].split()) < 2
+            or _leading_phrase(answer, *merged[-1])
+        ):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
     return [Clause(s, e, answer[s:e]) for s, e in merged]
+
+
+# A short phrase that only sets the scene for the clause after it: "Between my team and IT
+# operations, though, there's nothing" is one statement, and its first half alone reads as a claim.
+_SCENE_SETTER = re.compile(
+    r"(?:between|with|for|on|in|at|regarding|about|as for|as to|when it comes to|in terms of)\b[^,.;:!?]*$",
+    re.IGNORECASE,
+)
+_SCENE_SETTER_WORDS = 6
+
+
+def _leading_phrase(answer: str, start: int, end: int) -> bool:
+    """Whether ``answer[start:end]`` is a short prepositional phrase cut off mid-sentence."""
+    text = answer[start:end]
+    if end < len(answer) and answer[end] in ".!?":
+        return False
+    return len(text.split()) <= _SCENE_SETTER_WORDS and bool(_SCENE_SETTER.match(text))
+
+
+# "No meetings, no tickets, no handover notes": each item denies a practice of its own, and the
+# whole list read as one clause resembles none of them clearly enough.
+_DENIAL_ITEM = re.compile(r"(?:(?:and|or|nor) )?(?:no|zero|never a|not a|not one) [^,;.!?]{2,60}", re.IGNORECASE)
+
+
+def denial_items(text: str) -> list[Clause]:
+    """The items of a list of denials (two or more), as clauses with offsets into ``text``; empty
+    when ``text`` is not such a list."""
+    items: list[Clause] = []
+    body = text.rstrip(" .!")
+    for match in re.finditer(r"[^,;]+", body):
+        piece_start, piece_end = _trim(body, match.start(), match.end())
+        piece = body[piece_start:piece_end]
+        if not piece:
+            continue
+        if not _DENIAL_ITEM.fullmatch(piece):
+            return []
+        items.append(Clause(piece_start, piece_end, piece))
+    return items if len(items) >= 2 else []
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -118,11 +162,13 @@ _PLANNED = re.compile(
         r"aim(?:s|ing)? to",
         r"hop(?:e|es|ing) to",
         r"(?:would|'d) (?:like|love) to",
-        r"want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
+        # "courses for engineers who want to move into ML" is their wish, not a plan of the team's.
+        r"(?<!who )(?<!that )want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
         # "We wanted continuous delivery but compliance has not accepted it."
         r"(?:we|i|they) (?:always |once |really |originally )?wanted (?!to (?:be|make|know|see|check|avoid|keep)\b)",
         r"wish(?:es)?(?: we| to)?",
-        r"(?:are|is|'re|am|'m) (?:currently |still |now )?(?:evaluating|considering|exploring|investigating|"
+        r"(?:are|is|'re|am|'m|(?:have|has|'ve|had) been) (?:currently |still |now )?"
+        r"(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
         r"kicking the t[iy]res (?:on|of)|trying out|playing (?:around )?with)",
         r"on (?:the|our|my|his|her|their) (?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
@@ -167,7 +213,9 @@ _PARTIAL = re.compile(
         # "live within a couple of hours" is a duration, not partial practice.
         # "A canary on a couple of cities" is the canary's audience, not partial practice.
         r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:seconds|minutes|hours|days|weeks|cities|users|"
-        r"customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent)\b)",
+        r"customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent|"
+        # "We track a couple of numbers about how we work" measures; it is not partial practice.
+        r"numbers|metrics|figures|kpis|measures|indicators)\b)",
         r"sometimes",
         r"occasionally",
         r"partly",
@@ -211,6 +259,8 @@ _NEGATED = re.compile(
     r"\b(?:"
     + _words(
         r"no(?![-\u2011])",  # "no-shows" is a noun, not a denial
+        r"nope",
+        r"nah",
         r"not",
         r"never",
         r"none",
@@ -281,6 +331,13 @@ _INSTRUCTION = re.compile(
         r"previous (?:stakeholder|session|interview))",
         r"\bdecode (?:this|it)\b",
         r"\b(?:follow|obey|execute) (?:it|this|these|the following)\b",
+        r"\binstructions? (?:to|for) (?:the |this |any )?(?:assessment|assessor|system|ai|model|assistant|tool|"
+        r"evaluator|grader|llm|bot|scorer)",
+        r"\b(?:classify|rate|score|grade|assess|label|mark|rank|categori[sz]e|record) (?:this|the|our|my) "
+        r"(?:company|organi[sz]ation|team|firm|business|department|client|unit)(?: \w+)? as\b",
+        r"\b(?:overrides?|supersedes?|replaces?|cancels?) (?:all |any |the |your )?"
+        r"(?:previous|prior|earlier|above|other) (?:instructions?|rules?|prompts?|guidance)",
+        r"\b(?:previous|prior|earlier) instructions\b",
     )
     + r")",
     re.IGNORECASE | re.MULTILINE,
@@ -434,7 +491,7 @@ def read_mood(text: str) -> Reading:
     return Reading(Mood.AFFIRMED, "")
 
 
-_RESTRICTED = re.compile(r"\b(?:alone|only|solely)\b", re.IGNORECASE)
+_RESTRICTED = re.compile(r"\b(?:alone|only|solely|(?:our|their|his|her) own)\b", re.IGNORECASE)
 
 
 def says_missing_in_words(text: str) -> bool:
@@ -477,7 +534,8 @@ def is_instruction(text: str) -> bool:
 
 
 _BARE_REPLY = re.compile(
-    r"^\s*(?:no|nope|nah|not really|not at all|not yet|none|never|we don'?t|we do not|we haven'?t|"
+    r"^\s*(?:no|nope|nah|not really|not at all|not yet|not anymore|not any ?more|no longer|none|never|"
+    r"we don'?t|we do not|we haven'?t|"
     r"i don'?t|i do not|i haven'?t|they don'?t|they do not|it doesn'?t|nobody does|no one does|we never|i never|"
     r"there isn'?t|there is none|nothing|not as such|no,? not really|yes|yeah|yep|we do|sort of|kind of|"
     r"partly|sometimes|i don'?t know|not sure)\b[\s\w,']{0,25}[.!]?\s*$",
@@ -488,6 +546,7 @@ _BARE_REPLY = re.compile(
 _FILLER = frozenset(
     [
         *terms("really yet anything actually honestly formally much such thing afraid sadly unfortunately"),
+        *terms("yes yeah yep nope nah anymore longer sometimes partly sort kind"),
         *("don", "doesn", "didn", "isn", "aren", "haven", "hasn", "won"),
     ]
 )
@@ -496,3 +555,35 @@ _FILLER = frozenset(
 def is_bare_reply(text: str) -> bool:
     """A reply with no topic of its own, which takes the question's ("No.", "Not really.")."""
     return _BARE_REPLY.match(text) is not None and not [t for t in terms(text) if t not in _FILLER]
+
+
+# A closed question ("Do you test it before you put it out?") states the claim a bare "Yes." or
+# "Nope." answers; the question's last sentence is the one asked.
+_CLOSED_QUESTION = re.compile(
+    r"(?:^|(?<=[.!?:])\s+)(?:and |so |but |ok,? |okay,? )?"
+    r"(do|does|did|is|are|was|were|has|have|had|can|could|will|would)"
+    r"\s+([^.!?]{3,200})\?\s*$",
+    re.IGNORECASE,
+)
+_SECOND_PERSON = {"you": "we", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+
+
+def closed_question_claim(question: str) -> str | None:
+    """The statement a closed question asks about, in the first person ("Do you test it before you
+    put it out?" -> "we test it before we put it out"); ``None`` for an open question."""
+    match = _CLOSED_QUESTION.search(question.strip())
+    if match is None:
+        return None
+    auxiliary, rest = match.group(1).lower(), match.group(2)
+    rest = re.sub(r"\b(besides|with|to|for|from|by|than|of|about|without) you\b", r"\1 us", rest, flags=re.IGNORECASE)
+    claim = re.sub(
+        r"\b(?:you|your|yours|yourself|yourselves)\b",
+        lambda m: _SECOND_PERSON[m.group(0).lower()],
+        rest,
+        flags=re.IGNORECASE,
+    )
+    if auxiliary in ("do", "does", "did"):
+        return claim
+    words = claim.split(" ", 1)
+    # "Is there any monitoring" -> "there is any monitoring"; "Are models tested" -> "models are tested".
+    return f"{words[0]} {auxiliary} {words[1]}" if len(words) == 2 else claim

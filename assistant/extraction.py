@@ -22,6 +22,8 @@ from assistant.clauses import (
     Clause,
     Mood,
     automatic_marker,
+    closed_question_claim,
+    denial_items,
     does_without_people,
     is_bare_reply,
     is_correction,
@@ -221,6 +223,7 @@ class Extractor:
                     reading.instructions_ignored.append(part.text)
                 elif not is_ignorance(part.text):
                     evidence_clauses.append(part)
+        evidence_clauses = [item for clause in evidence_clauses for item in _denials_apart(clause)]
         retracted = retraction_start(answer)
         if retracted is not None:
             # Only what was said before the interruption is taken back: "Actually, no, we don't
@@ -234,6 +237,8 @@ class Extractor:
         prior = self._dimension_prior(question_practices)
         for i, clause in enumerate(evidence_clauses):
             found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0, prior)
+            if not found and is_bare_reply(clause.text):
+                found = self._closed_answer(clause, turn, prior)
             if not found and is_bare_reply(clause.text):
                 # A bare reply has nothing but the question to go on, so a looser match of the
                 # question to the framework's questions is better than reading nothing.
@@ -302,6 +307,20 @@ class Extractor:
             return []
         return list(self.framework.question_index[self.bank.question_ids[best]][1].practices)
 
+    def _closed_answer(self, clause: Clause, turn: AnswerTurn, prior: np.ndarray | None) -> list[Observation]:
+        """A bare "Yes." or "Nope." to a closed question answers the claim the question states:
+        "Do you test it before you put it out?" - "Nope." reads as "Nope, we test it before we put
+        it out", a denial of testing, quoted as the reply."""
+        claim = closed_question_claim(turn.question)
+        if claim is None:
+            return []
+        # The reply's mood in one plain word ahead of the claim: a leading "Nope," would be read as
+        # an answer to the interviewer and dropped.
+        mood = read_mood(clause.text).mood
+        body = f"{_MOOD_WORD[mood]} {claim}".strip()
+        vector = self.bank.encode([body])[0]
+        return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior)
+
     def _bare_reply(self, clause: Clause, turn: AnswerTurn, practices: list[str]) -> list[Observation]:
         """A bare "No." denies the most basic practice the question asked about."""
         mood = read_mood(clause.text).mood
@@ -327,6 +346,7 @@ class Extractor:
     ) -> list[Observation]:
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
+        mood = read_mood(body)
         present, _ = bank.best_per_practice(sims, missing=False)
         missing, missing_cue = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
@@ -334,7 +354,6 @@ class Extractor:
         score = np.maximum(present, missing) + bonus
         if prior is not None:
             score = score + prior
-        mood = read_mood(body)
         if mood.mood is not Mood.NEGATED:
             # The required words qualify a claim ("we meet *every other Tuesday*"); a denial such as
             # "we've never had a meeting" denies the practice whatever the cadence.
@@ -391,7 +410,20 @@ class Extractor:
             # A weak match that would hold a level back does more harm than a missed one; explicit
             # plans and partial practice are signalled in words, so they need no extra margin.
             if status is Status.ABSENT and score[index] < missing_floor:
-                continue
+                # Too weak to hold a level back, but "nobody has a formal role for this" still
+                # describes the ad-hoc state when that dimension's level-1 practice matches too.
+                # (A negated clause only: an affirmed one that resembles a missing cue is too often
+                # about another dimension, "it's notebooks on a shared drive" is no handover.)
+                ad_hoc = None
+                if mood.mood is Mood.NEGATED:
+                    ad_hoc = self._ad_hoc_alike(score, int(index), dimension.id, threshold)
+                if ad_hoc is None:
+                    continue
+                index = ad_hoc
+                pid = bank.practice_ids[index]
+                _, level, practice = self.framework.practice_index[pid]
+                best_by_dimension[dimension.id] = index
+                status, reason = Status.PRESENT, "describes the ad-hoc state"
             confidence = weight * _confidence(float(score[index]), threshold)
             if mood.mood is not Mood.AFFIRMED:
                 reason += f" ({mood.marker!r})"
@@ -441,6 +473,18 @@ class Extractor:
                 best = int(other)
         return best
 
+    def _ad_hoc_alike(self, score: np.ndarray, index: int, dimension: str, threshold: float) -> int | None:
+        """This dimension's level-1 practice scoring within the margin of ``index`` and over the
+        threshold, if any: the ad-hoc state a too-weak gap reading also describes."""
+        bank = self.bank
+        floor = max(threshold, float(score[index]) - self.params.present_prefers_lower)
+        best: int | None = None
+        for other in np.nonzero((score >= floor) & (bank.practice_levels == 1))[0]:
+            other_dimension = self.framework.practice_index[bank.practice_ids[other]][0].id
+            if other_dimension == dimension and (best is None or score[other] > score[best]):
+                best = int(other)
+        return best
+
     def _manual_automation(
         self,
         score: np.ndarray,
@@ -453,10 +497,14 @@ class Extractor:
         """'Deployment is done manually' also says the automated form of that practice is missing."""
         automated = np.where(self.bank.practice_automated, score, -1.0)
         index = int(np.argmax(automated))
-        if automated[index] < floor or index in taken.values():
-            return []
         pid = self.bank.practice_ids[index]
         dimension, level, _ = self.framework.practice_index[pid]
+        if dimension.id in taken:
+            # The clause is about this dimension already, and "manual" says in words that its
+            # automation is missing: "deployment is a manual job that I press" is no delivery.
+            floor = self.params.match_threshold
+        if automated[index] < floor or index in taken.values():
+            return []
         confidence = round(_confidence(float(score[index]), floor), 3)
         reason = f"done by hand, not automated ({manual!r})"
         return [Observation(pid, dimension.id, level, Status.ABSENT, confidence, turn.turn, clause.text, reason)]
@@ -464,6 +512,17 @@ class Extractor:
     # -- whole transcripts ----------------------------------------------------------------
     def read(self, turns: Sequence[AnswerTurn]) -> list[TurnReading]:
         return [self.read_turn(t) for t in turns]
+
+
+_MOOD_WORD = {Mood.AFFIRMED: "", Mood.NEGATED: "not", Mood.PARTIAL: "sometimes", Mood.PLANNED: "not yet"}
+
+
+def _denials_apart(clause: Clause) -> list[Clause]:
+    """A list of denials as one clause per item; any other clause as it is."""
+    items = denial_items(clause.text)
+    if not items:
+        return [clause]
+    return [Clause(clause.start + item.start, clause.start + item.end, item.text) for item in items]
 
 
 def _missing_side_wins(index: int, present: np.ndarray, missing: np.ndarray, margin: float) -> bool:

@@ -313,3 +313,61 @@ def test_a_terse_denial_of_tests_is_a_testing_gap(engine) -> None:  # type: igno
 def test_a_meeting_that_was_cancelled_is_missing(engine) -> None:  # type: ignore[no-untyped-def]
     found = read(engine, "The weekly sync got cancelled in January when our manager left, nobody restarted it.")
     assert found.get("collaboration.regular-meetings") is Status.ABSENT
+
+
+def test_a_bare_reply_answers_the_claim_of_a_closed_question(engine) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, "Nope.", "Do you test it before you put it out?") == {
+        "development.basic-testing": Status.ABSENT
+    }
+    assert read(engine, "Yes.", "Do you have regular meetings with IT?") == {
+        "collaboration.regular-meetings": Status.PRESENT
+    }
+    assert read(engine, "Sometimes.", "Do you have canary releases?") == {
+        "development.progressive-delivery": Status.PARTIAL
+    }
+
+
+def test_a_weak_denial_of_a_practice_still_describes_the_ad_hoc_state(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "And nobody has a formal role for this, it's something I do on the side of my actual job.")
+    assert found.get("collaboration.no-roles") is Status.PRESENT
+    assert found.get("collaboration.defined-roles") is Status.ABSENT
+
+
+def test_each_item_of_a_list_of_denials_counts(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Between my team and IT operations, though, there's nothing: no meetings, no tickets, no handover notes.",
+        "How do your data scientists and IT work together?",
+    )
+    assert found.get("collaboration.regular-meetings") is Status.ABSENT
+    assert found.get("collaboration.ticket-handoff") is Status.ABSENT
+    assert Status.PRESENT not in found.values()  # "Between my team and IT operations" claims nothing
+
+
+def test_a_manual_release_job_is_no_continuous_delivery(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Deployment is a manual job in GitLab that I press when I'm happy with a model.")
+    assert found.get("development.continuous-delivery") is Status.ABSENT
+
+
+def test_lead_time_is_a_delivery_metric_not_measured_collaboration(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "On a normal day we do fifteen, twenty model deployments, and we measure lead time from merge to a "
+        "hundred percent traffic.",
+        "How do models reach production?",
+    )
+    assert "collaboration.handoff-metrics" not in found
+
+
+def test_a_rota_of_the_team_alone_is_no_shared_on_call(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Us. We have our own little on-call rota in the ML team.", "Who is on call for the models?")
+    assert found.get("collaboration.shared-ownership") is Status.ABSENT
+
+
+def test_a_role_split_in_words_is_defined_roles(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "We train and own the model code, IT owns the Azure subscription and networking, "
+        "the ML engineers own deployment.",
+    )
+    assert found == {"collaboration.defined-roles": Status.PRESENT}
