@@ -397,7 +397,9 @@ class Extractor:
             matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
-                lower = self._least_advanced_alike(score, int(index), dimension.id, present, missing)
+                # A claim that names the person it replaces reads present here too (_reads_missing).
+                claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
+                lower = self._least_advanced_alike(score, int(index), dimension.id, present, missing, claims_automation)
                 if lower != index:
                     index = lower
                     pid = bank.practice_ids[index]
@@ -454,7 +456,13 @@ class Extractor:
         return _missing_side_wins(index, present, missing, margin)
 
     def _least_advanced_alike(
-        self, score: np.ndarray, index: int, dimension: str, present: np.ndarray, missing: np.ndarray
+        self,
+        score: np.ndarray,
+        index: int,
+        dimension: str,
+        present: np.ndarray,
+        missing: np.ndarray,
+        claims_automation: bool = False,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -468,7 +476,9 @@ class Extractor:
         best = index
         for other in np.nonzero(score >= floor)[0]:
             other_dimension, level, _ = self.framework.practice_index[bank.practice_ids[other]]
-            reads_present = not _missing_side_wins(int(other), present, missing, self.params.polarity_margin)
+            reads_present = claims_automation or not _missing_side_wins(
+                int(other), present, missing, self.params.polarity_margin
+            )
             if other_dimension.id == dimension and level < bank.practice_levels[best] and reads_present:
                 best = int(other)
         return best
