@@ -577,7 +577,7 @@ def closed_question_claim(question: str) -> str | None:
     auxiliary, rest = match.group(1).lower(), match.group(2)
     rest = re.sub(r"\b(besides|with|to|for|from|by|than|of|about|without) you\b", r"\1 us", rest, flags=re.IGNORECASE)
     claim = re.sub(
-        r"\b(?:you|your|yours|yourself|yourselves)\b",
+        rf"\b(?:{'|'.join(_SECOND_PERSON)})\b",
         lambda m: _SECOND_PERSON[m.group(0).lower()],
         rest,
         flags=re.IGNORECASE,

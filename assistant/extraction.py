@@ -239,11 +239,13 @@ class Extractor:
             found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0, prior)
             if not found and is_bare_reply(clause.text):
                 found = self._closed_answer(clause, turn, prior)
-            if not found and is_bare_reply(clause.text):
-                # A bare reply has nothing but the question to go on, so a looser match of the
-                # question to the framework's questions is better than reading nothing.
-                practices = question_practices or self._question_practices(turn, self.params.bare_question_threshold)
-                found = self._bare_reply(clause, turn, practices)
+                if not found:
+                    # A bare reply has nothing but the question to go on, so a looser match of the
+                    # question to the framework's questions is better than reading nothing.
+                    practices = question_practices or self._question_practices(
+                        turn, self.params.bare_question_threshold
+                    )
+                    found = self._bare_reply(clause, turn, practices)
             if not found and self.params.context_threshold < 1.0 and turn.question.strip():
                 contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
                 found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
@@ -309,8 +311,8 @@ class Extractor:
 
     def _closed_answer(self, clause: Clause, turn: AnswerTurn, prior: np.ndarray | None) -> list[Observation]:
         """A bare "Yes." or "Nope." to a closed question answers the claim the question states:
-        "Do you test it before you put it out?" - "Nope." reads as "Nope, we test it before we put
-        it out", a denial of testing, quoted as the reply."""
+        "Do you test it before you put it out?" - "Nope." reads as "not we test it before we put it
+        out", a denial of testing, quoted as the reply."""
         claim = closed_question_claim(turn.question)
         if claim is None:
             return []
@@ -347,6 +349,9 @@ class Extractor:
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
         mood = read_mood(body)
+        # "Promotion is gated by a policy, not a person" resembles "promotion depends on someone's
+        # judgement"; its negation denies the manual way, so it is a claim in both polarity tests.
+        claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
         present, _ = bank.best_per_practice(sims, missing=False)
         missing, missing_cue = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
@@ -394,18 +399,20 @@ class Extractor:
             if dimension.id in best_by_dimension:
                 continue
             best_by_dimension[dimension.id] = int(index)
-            matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
+            matched_missing = self._reads_missing(
+                index, present, missing, missing_cue, mood.mood, body, claims_automation
+            )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
-                # A claim that names the person it replaces reads present here too (_reads_missing).
-                claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
                 lower = self._least_advanced_alike(score, int(index), dimension.id, present, missing, claims_automation)
                 if lower != index:
                     index = lower
                     pid = bank.practice_ids[index]
                     _, level, practice = self.framework.practice_index[pid]
                     best_by_dimension[dimension.id] = index
-                    matched_missing = self._reads_missing(index, present, missing, missing_cue, mood.mood, body)
+                    matched_missing = self._reads_missing(
+                        index, present, missing, missing_cue, mood.mood, body, claims_automation
+                    )
                     status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
                 continue
@@ -433,11 +440,20 @@ class Extractor:
                 Observation(pid, dimension.id, level, status, round(confidence, 3), turn.turn, clause.text, reason)
             )
         if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing:
-            observations.extend(self._manual_automation(score, turn, clause, manual, missing_floor, best_by_dimension))
+            observations.extend(
+                self._manual_automation(score, turn, clause, manual, threshold, missing_floor, best_by_dimension)
+            )
         return observations
 
     def _reads_missing(
-        self, index: int, present: np.ndarray, missing: np.ndarray, missing_cue: np.ndarray, mood: Mood, body: str
+        self,
+        index: int,
+        present: np.ndarray,
+        missing: np.ndarray,
+        missing_cue: np.ndarray,
+        mood: Mood,
+        body: str,
+        claims_automation: bool,
     ) -> bool:
         """Whether the clause matched the practice's missing side rather than its present side.
 
@@ -445,9 +461,7 @@ class Extractor:
         "Ops alone carries the pager" than to "data scientists carry the pager". A missing cue that
         says so in words only wins against a plain affirmative clause by a clear margin.
         """
-        if mood is Mood.AFFIRMED and does_without_people(body):
-            # "Promotion is gated by a policy, not a person" resembles "promotion depends on
-            # someone's judgement"; its negation denies the manual way, so it is a claim.
+        if claims_automation:
             return False
         margin = self.params.polarity_margin
         cue = int(missing_cue[index])
@@ -462,7 +476,7 @@ class Extractor:
         dimension: str,
         present: np.ndarray,
         missing: np.ndarray,
-        claims_automation: bool = False,
+        claims_automation: bool,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -501,18 +515,19 @@ class Extractor:
         turn: AnswerTurn,
         clause: Clause,
         manual: str,
-        floor: float,
+        threshold: float,
+        gap_floor: float,
         taken: dict[str, int],
     ) -> list[Observation]:
-        """'Deployment is done manually' also says the automated form of that practice is missing."""
+        """'Deployment is done manually' also says the automated form of that practice is missing.
+        A practice of another dimension must match as clearly as any gap (``gap_floor``); one of a
+        dimension the clause is already about needs only the match ``threshold``, because "manual"
+        says in words that its automation is missing: "deployment is a manual job that I press"."""
         automated = np.where(self.bank.practice_automated, score, -1.0)
         index = int(np.argmax(automated))
         pid = self.bank.practice_ids[index]
         dimension, level, _ = self.framework.practice_index[pid]
-        if dimension.id in taken:
-            # The clause is about this dimension already, and "manual" says in words that its
-            # automation is missing: "deployment is a manual job that I press" is no delivery.
-            floor = self.params.match_threshold
+        floor = threshold if dimension.id in taken else gap_floor
         if automated[index] < floor or index in taken.values():
             return []
         confidence = round(_confidence(float(score[index]), floor), 3)
