@@ -205,6 +205,17 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 
+# Job titles: "I'm the ML lead at ...", "Staff ML engineer at Ridgeway Pay."
+_ROLE = (
+    r"(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|officers?|sres?|"
+    r"developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|actuar(?:y|ies)|"
+    r"administrators?|admins?|modell?ers?|operators?)"
+)
+# People at work, titled or not. Shared by the patterns that must tell a person from a thing:
+# "one of our engineers" is not partial practice; "an analyst reruns it" is manual work.
+_PEOPLE = rf"(?:{_ROLE}|people|persons?|humans?|colleagues?|guys|team members?)"
+
+
 _PARTIAL = re.compile(
     r"\b(?:"
     + _words(
@@ -234,8 +245,7 @@ _PARTIAL = re.compile(
         # "a drift check on one of our seven models", "canaries for two of our nine models", but
         # "one of the data scientists retrains it" names a person.
         r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:out )?of (?:our|the|them|those|its|their)"
-        r"(?! (?:[\w-]+ )?(?:scientists|engineers|analysts|developers|people|colleagues|guys|team members|modellers|"
-        r"modelers|statisticians|admins|architects|leads|managers)\b)",
+        rf"(?! (?:[\w-]+ )?{_PEOPLE}\b)",
         r"as an? (?:trial|pilot|test|experiment)",
         r"on (?:a )?trial",
         r"when (?:we|someone|somebody|people) remembers?",
@@ -351,13 +361,13 @@ _MANUAL = re.compile(
     r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
     r"(?:click|press|run|kick|start|trigger|copy|push)|"
     # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
-    r"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:data scientists?|analysts?|engineers?|"
-    r"developers?|person|human|colleagues?|team members?|statisticians?|modellers?|modelers?))(?: \w+){0,2}? "
+    # One word may name the kind: "the model owner retrains it", "a data scientist reruns it".
+    rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
     r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
     r"starts?|triggers?|launch(?:es)?)\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
-    r"|\b(?:someone|somebody|a person|a human|(?:an?|the) (?:engineer|analyst|data scientist|operator|developer))\b"
+    rf"|\b(?:someone|somebody|(?:an?|the) (?:data )?{_PEOPLE})\b"
     r"[^,.;]{0,40}?\b(?:runs?|starts?|triggers?|kicks? off|does|deploys?|pushes|copies) "
     r"(?:the|a|an|that|this|each|every)\b[^,.;]{1,30}? (?<!by )(?:themselves|himself|herself)\b)\b",
     re.IGNORECASE,
@@ -443,12 +453,33 @@ def is_ignorance(text: str) -> bool:
     return _IGNORANCE.search(text) is not None
 
 
-# Job titles, for both ways of introducing oneself below.
-_ROLE = (
-    r"(?:engineers?|scientists?|analysts?|leads?|managers?|heads?|directors?|owners?|architects?|officers?|sres?|"
-    r"developers?|consultants?|researchers?|cto|cio|cdo|vp|founders?|specialists?|statisticians?|actuar(?:y|ies)|"
-    r"administrators?|admins?)"
+# "That's another team", "not my area, you'd have to ask the platform people": the speaker says a
+# topic is outside what they know, not merely that they are unsure of one detail. A stakeholder who
+# says so about a whole area gives no evidence on it, so stray readings elsewhere that seem to be
+# about that area are more likely misreadings than knowledge (``assistant.extraction``).
+_DEFERS_TO_OTHERS = re.compile(
+    r"\bnot (?:really |exactly )?(?:my|our) (?:area|department|job|field|remit|side|patch|domain|world|thing|"
+    r"responsibility|speciality|specialty|expertise|business|bag|wheelhouse|territory|corner)\b"
+    r"|\bnot mine\b|\boutside (?:of )?(?:my|our) (?:area|remit|knowledge|expertise|world|bubble)\b"
+    r"|\b(?:that'?s|that is|it'?s|it is|that would be|that'?d be|belongs to|sits with|lives with) "
+    r"(?:all |really |more )?(?:(?:another|a different|the other|a separate|some other) "
+    r"(?:team|department|group|squad|company|vendor|supplier|side|unit|area|crew|part of)\b"
+    # "That's the platform team's job", "that's the data team." (but not "it's the data team that deploys")
+    r"|(?:the |our )?[\w-]+ (?:team|department|people)(?:'s|s'|\s*[.!;,]|\s*$))"
+    r"|\b(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
+    r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
+    r"|\byou(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
+    r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person))\b"
+    r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b",
+    re.IGNORECASE,
 )
+
+
+def defers_to_others(text: str) -> bool:
+    """True when ``text`` says its topic is someone else's area ("no idea, that's another team")."""
+    return _DEFERS_TO_OTHERS.search(text) is not None
+
+
 # "I'm the monitoring engineer for the route models" says who is speaking, not how models are
 # watched: a job title names practices ("monitoring", "platform", "MLOps") without describing them.
 _SELF_INTRODUCTION = re.compile(
@@ -464,7 +495,9 @@ _BARE_TITLE = re.compile(
     rf"^\s*(?:[\w/&-]+ ){{0,4}}?{_ROLE} (?:at|in|for|with|on|of)\b"
     r"(?![^,.;:]*\b(?:is|are|was|were|has|have|had|do|does|did|can|will|deploys?|runs?|builds?|copies|copy|"
     r"trains?|retrains?|monitors?|owns?|uses?|handles?|manages?|takes?|pushes|push|checks?|gets?|sends?|meets?|"
-    r"looks?|watch(?:es)?|keeps?|fix(?:es)?|\w+ed)\b)[^,.;:]{0,60}[.;!]?\s*$",
+    r"looks?|watch(?:es)?|keeps?|fix(?:es)?|\w+ed)\b)[^,.;:]{0,60}[.;!]?\s*$"
+    # A title and nothing else: "ML engineer." (but "The ML engineers." answers who does the work).
+    rf"|^\s*(?!(?:the|our|their|its|a|an|both|all|some|two|three|my)\b)(?:[\w/&-]+ ){{0,4}}?{_ROLE}(?<!s)\s*[.;!]?\s*$",
     re.IGNORECASE,
 )
 

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.assessment import Assessment, Stakeholder, build_assessment
 from assistant.errors import InputError
-from assistant.extraction import AnswerTurn, Encoder, ExtractionParams, Extractor, TurnReading, aggregate
+from assistant.extraction import (
+    AnswerTurn,
+    Encoder,
+    ExtractionParams,
+    Extractor,
+    TurnReading,
+    aggregate,
+    observations_in_context,
+)
 from assistant.framework import Framework, load_framework
 from assistant.settings import Settings
 
@@ -60,7 +68,7 @@ def assessment_from_readings(
 ) -> Assessment:
     """Every engine's last step: the readings' observations become findings, scored by the shared rules."""
     session = stakeholder.session if stakeholder else None
-    findings = aggregate((o for r in readings for o in r.observations), session)
+    findings = aggregate(observations_in_context(readings), session)
     return build_assessment(
         framework,
         findings,

@@ -23,6 +23,7 @@ from assistant.clauses import (
     Mood,
     automatic_marker,
     closed_question_claim,
+    defers_to_others,
     denial_items,
     does_without_people,
     is_bare_reply,
@@ -103,6 +104,10 @@ class TurnReading:
     instructions_ignored: list[str] = field(default_factory=list)
     #: Set by an LLM engine when this reading is the embedded engine's, standing in: why.
     fallback: str | None = None
+    #: The dimension the question asked about, when the framework's questions place it in one.
+    question_dimension: str | None = None
+    #: The dimension an answer with no evidence says is someone else's area ("that's another team").
+    sent_elsewhere: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -139,6 +144,7 @@ class CueBank:
             [framework.practice_index[pid][2].is_automated for pid in self.practice_ids]
         )
         self.practice_levels = np.asarray([framework.practice_index[pid][1] for pid in self.practice_ids])
+        self.practice_dimensions = np.asarray([framework.practice_index[pid][0].id for pid in self.practice_ids])
         self.practices = [framework.practice_index[pid][2] for pid in self.practice_ids]
         #: Practices that a clause must name in so many words (``requires`` in the framework).
         self.gated = [i for i, practice in enumerate(self.practices) if practice.requires]
@@ -204,6 +210,23 @@ class Extractor:
 
     # -- reading one answer ---------------------------------------------------------------
     def read_turn(self, turn: AnswerTurn) -> TurnReading:
+        return self.in_context(turn, self._read_answer(turn))
+
+    def in_context(self, turn: AnswerTurn, reading: TurnReading) -> TurnReading:
+        """Mark what ``observations_in_context`` weighs a reading by (any engine's reading): the
+        dimension its question asked about, and the one its answer sends elsewhere, if any."""
+        reading.question_dimension = self._question_dimension(turn, self.params.question_threshold)
+        if not reading.observations and defers_to_others(turn.answer[:MAX_ANSWER_CHARS]):
+            # Such an answer has nothing but the question to go on, as a bare reply has: the same
+            # looser match of the question to the framework's questions.
+            reading.sent_elsewhere = self._question_dimension(turn, self.params.bare_question_threshold)
+        return reading
+
+    def _question_dimension(self, turn: AnswerTurn, threshold: float) -> str | None:
+        dimensions = {self.framework.practice_index[p][0].id for p in self._question_practices(turn, threshold)}
+        return dimensions.pop() if len(dimensions) == 1 else None
+
+    def _read_answer(self, turn: AnswerTurn) -> TurnReading:
         reading = TurnReading()
         answer = turn.answer[:MAX_ANSWER_CHARS]
         clauses = [c for c in segment(answer) if c.text.strip()]
@@ -294,8 +317,7 @@ class Extractor:
         if len(dimensions) != 1:
             return None
         (dimension,) = dimensions
-        owners = [self.framework.practice_index[pid][0].id == dimension for pid in self.bank.practice_ids]
-        return np.where(np.asarray(owners), self.params.question_dimension_bonus, 0.0)
+        return np.where(self.bank.practice_dimensions == dimension, self.params.question_dimension_bonus, 0.0)
 
     def _question_practices(self, turn: AnswerTurn, threshold: float | None = None) -> list[str]:
         if turn.question_id and turn.question_id in self.framework.question_index:
@@ -488,12 +510,11 @@ class Extractor:
             return index
         floor = float(score[index]) - self.params.present_prefers_lower
         best = index
-        for other in np.nonzero(score >= floor)[0]:
-            other_dimension, level, _ = self.framework.practice_index[bank.practice_ids[other]]
+        for other in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
             reads_present = claims_automation or not _missing_side_wins(
                 int(other), present, missing, self.params.polarity_margin
             )
-            if other_dimension.id == dimension and level < bank.practice_levels[best] and reads_present:
+            if bank.practice_levels[other] < bank.practice_levels[best] and reads_present:
                 best = int(other)
         return best
 
@@ -502,12 +523,8 @@ class Extractor:
         threshold, if any: the ad-hoc state a too-weak gap reading also describes."""
         bank = self.bank
         floor = max(threshold, float(score[index]) - self.params.present_prefers_lower)
-        best: int | None = None
-        for other in np.nonzero((score >= floor) & (bank.practice_levels == 1))[0]:
-            other_dimension = self.framework.practice_index[bank.practice_ids[other]][0].id
-            if other_dimension == dimension and (best is None or score[other] > score[best]):
-                best = int(other)
-        return best
+        alike = np.nonzero((score >= floor) & (bank.practice_levels == 1) & (bank.practice_dimensions == dimension))[0]
+        return int(max(alike, key=lambda other: score[other])) if len(alike) else None
 
     def _manual_automation(
         self,
@@ -585,6 +602,27 @@ def _confidence(score: float, threshold: float) -> float:
     """Map a match score to 0.5-1.0: just over the threshold is a coin toss, 0.8+ is near certain."""
     span = max(0.8 - threshold, 1e-6)
     return 0.5 + 0.5 * min(1.0, max(0.0, (score - threshold) / span))
+
+
+def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation]:
+    """The readings' observations, less those about a dimension the stakeholder said is someone
+    else's area ("no idea, that's another team") and gave no evidence on when asked about it.
+    What such a stakeholder seems to say about that area in other answers is more likely a
+    misreading of another topic ("a data validation step in CI" read as monitoring) than knowledge.
+    An answer to the area's own question that is mainly about the area still counts: "not my area,
+    but I know we have alerts". A secondary reading beside a clearer one of another dimension does
+    not ("we agree KPIs with the business and review them quarterly", asked how models perform)."""
+    readings = list(readings)
+    sent_elsewhere = {r.sent_elsewhere for r in readings if r.sent_elsewhere}
+    answered = {
+        _leading_dimension(r) for r in readings if r.observations and _leading_dimension(r) == r.question_dimension
+    }
+    set_aside = sent_elsewhere - answered
+    return [o for r in readings for o in r.observations if o.dimension not in set_aside]
+
+
+def _leading_dimension(reading: TurnReading) -> str:
+    return max(reading.observations, key=lambda o: o.confidence).dimension
 
 
 def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:

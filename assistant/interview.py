@@ -21,7 +21,7 @@ from typing import Any
 
 from assistant.assessment import Assessment, Stakeholder
 from assistant.engines import Engine
-from assistant.extraction import AnswerTurn, Observation, TurnReading, aggregate
+from assistant.extraction import AnswerTurn, Observation, TurnReading, aggregate, observations_in_context
 from assistant.findings import Status
 from assistant.framework import Dimension, Question
 from assistant.prompts import PromptSet, load_prompts
@@ -177,12 +177,9 @@ class Interview:
         return len(self.asked)
 
     def _observations(self) -> list[Observation]:
-        return [
-            o
-            for t, r in zip(self.answers, self.readings, strict=True)
-            if t.turn not in self.withdrawn
-            for o in r.observations
-        ]
+        return observations_in_context(
+            r for t, r in zip(self.answers, self.readings, strict=True) if t.turn not in self.withdrawn
+        )
 
     def scores(self) -> dict[str, DimensionScore]:
         findings = aggregate(self._observations())
@@ -217,6 +214,8 @@ class Interview:
             score = scores[dimension.id]
             if not self._remaining(dimension) or self._fruitless_streak(dimension) >= MAX_FRUITLESS_IN_A_ROW:
                 continue
+            if score.level is None and self._sent_elsewhere(dimension):
+                continue  # "not my area, ask the platform team": more questions on it would be wasted
             low, high = self._range(dimension, score)
             known = score.settled or (score.level is not None and low >= high)
             if known and self._asked_in(dimension) >= MIN_QUESTIONS_PER_DIMENSION:
@@ -239,6 +238,14 @@ class Interview:
                 break
             streak += 1
         return streak
+
+    def _sent_elsewhere(self, dimension: Dimension) -> bool:
+        """Whether the stakeholder said this dimension's topic is someone else's area."""
+        return any(
+            r.sent_elsewhere == dimension.id
+            for t, r in zip(self.answers, self.readings, strict=True)
+            if t.turn not in self.withdrawn
+        )
 
     def _asked_in(self, dimension: Dimension) -> int:
         ids = {q.id for q in dimension.questions}
@@ -317,7 +324,13 @@ class Interview:
             return self._next(self.prompts.render("ack_repeat"))
         self._last_answer_text = normalised
         reading = self._record(text, current, read=True)
-        if reading is not None and not reading.usable and current is not None and not current.probe:
+        if (
+            reading is not None
+            and not reading.usable
+            and not reading.sent_elsewhere
+            and current is not None
+            and not current.probe
+        ):
             question = self.framework.question_index[current.question_id][1]
             if self.questions_asked < self.budget:
                 return self._ask(question, probe=True, acknowledgement=self.prompts.render("ack_none"))
@@ -333,7 +346,8 @@ class Interview:
             question_text = question.probe if current.probe else question.text
             current.answer_turn = number
         turn = AnswerTurn(turn=number, question=question_text, answer=text, question_id=question_id)
-        reading = self.engine.read_turn(turn) if read else TurnReading()
+        # An answer that is not read ("I don't know, that's another team") still says where its topic lies.
+        reading = self.engine.read_turn(turn) if read else self.engine.extractor.in_context(turn, TurnReading())
         self.answers.append(turn)
         self.readings.append(reading)
         return reading

@@ -12,8 +12,8 @@ Rules (``shared/docs/RUBRIC.md``):
   each (its foundations are there). A stated gap weighs ``GAP_WEIGHT`` (1.5) practices in place:
   two gaps hold a level back against three.
 * Level = the highest level with positive evidence, capped below the first blocked level. A
-  dimension with evidence only of what is missing sits at the cap; one with no evidence at all
-  is not assessed (``None``), never guessed.
+  dimension with evidence only of what is missing is at level 1 (nothing above the floor is
+  shown to be in place); one with no evidence at all is not assessed (``None``), never guessed.
 * Overall = the lowest assessed level, flagged incomplete when a dimension is not assessed.
 """
 

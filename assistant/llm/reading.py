@@ -255,7 +255,7 @@ def read_turn_with_llm(client: ChatClient, extractor: Extractor, turn: AnswerTur
     reading = TurnReading(instructions_ignored=instructions_in(turn.answer))
     quotes = quotable_clauses(turn.answer)
     if quotes == []:  # nothing but instructions (or nothing at all): no evidence to look for
-        return reading
+        return extractor.in_context(turn, reading)
     if talks_to_the_assessor(turn.answer):
         raise LLMRecoverableError(
             "the answer addresses the assessment or holds an instruction to the assessor; read by the rules, "
@@ -278,4 +278,4 @@ def read_turn_with_llm(client: ChatClient, extractor: Extractor, turn: AnswerTur
         json_schema=narrowed_schema(ids, quotes),
     )
     reading.observations.extend(checker.observations)
-    return reading
+    return extractor.in_context(turn, reading)

@@ -371,3 +371,46 @@ def test_a_role_split_in_words_is_defined_roles(engine) -> None:  # type: ignore
         "the ML engineers own deployment.",
     )
     assert found == {"collaboration.defined-roles": Status.PRESENT}
+
+
+DEPLOY_QUESTION = (
+    "How does a trained model get deployed to production: what are the steps, and who or what carries them out?"
+)
+ALERT_QUESTION = "What happens after an alert?"
+
+
+def test_an_area_sent_elsewhere_is_not_assessed_from_stray_readings(engine) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        AnswerTurn(1, ALERT_QUESTION, "A data scientist decides and starts the retraining job; it's not automatic."),
+        AnswerTurn(2, DEPLOY_QUESTION, "I don't know, that's another team."),
+    ]
+    # Without the second answer the first reads as development evidence (retraining is not automated).
+    assert engine.assess(turns[:1]).levels["development"] is not None
+    assert engine.assess(turns).levels["development"] is None
+
+
+def test_an_area_sent_elsewhere_still_counts_what_its_own_questions_drew(engine) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        AnswerTurn(1, ALERT_QUESTION, "A data scientist decides and starts the retraining job; it's not automatic."),
+        AnswerTurn(2, DEPLOY_QUESTION, "I don't know, that's another team."),
+        AnswerTurn(3, "Where does the model code live?", "All the model code is in GitLab, that much I know."),
+    ]
+    assert engine.assess(turns).levels["development"] is not None
+
+
+def test_an_area_sent_elsewhere_in_answer_to_a_loosely_worded_question(engine) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        AnswerTurn(
+            1,
+            "Is the business involved in how the models perform?",
+            "The business owner and my team agree the KPIs every quarter, save rate and campaign uplift, "
+            "and we review them together in the quarterly business review.",
+        ),
+        AnswerTurn(
+            2,
+            "And how are the models monitored after they go live?",
+            "Honestly, I couldn't tell you. That is the platform people's world, you would have to ask them.",
+        ),
+    ]
+    assert engine.assess(turns[:1]).levels["monitoring"] is not None  # the review reads as maintenance
+    assert engine.assess(turns).levels["monitoring"] is None

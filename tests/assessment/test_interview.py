@@ -160,3 +160,17 @@ def test_same_answers_give_the_same_conversation(engine) -> None:  # type: ignor
         return replies
 
     assert transcript() == transcript()
+
+
+def test_an_area_sent_elsewhere_gets_no_probe_and_no_more_questions(engine) -> None:  # type: ignore[no-untyped-def]
+    interview = Interview(engine)
+    reply = interview.opening()
+    sent_elsewhere = engine.framework.question_index[reply.question_id][0].id
+    reply = interview.reply("Not my area, you'd have to ask the platform team.")
+    assert reply.kind == "question"  # not a probe: the stakeholder said who knows
+    asked = []
+    while reply.kind in ("question", "probe"):
+        asked.append(engine.framework.question_index[reply.question_id][0].id)
+        reply = interview.reply("I don't know")
+    assert asked and sent_elsewhere not in asked
+    assert interview.assessment().levels[sent_elsewhere] is None

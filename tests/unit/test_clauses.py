@@ -7,6 +7,7 @@ import pytest
 from assistant.clauses import (
     Mood,
     closed_question_claim,
+    defers_to_others,
     denial_items,
     is_bare_reply,
     is_correction,
@@ -101,6 +102,7 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("Only a single model has tests", Mood.PARTIAL),
         ("We run canary releases for two of our nine models", Mood.PARTIAL),
         ("Two of the engineers look after the deployment", Mood.AFFIRMED),  # people, not a share of practice
+        ("One of our actuaries signs off every release", Mood.AFFIRMED),  # any title is a person
         ("We revisit the monitoring each quarter and drop alerts nobody acts on", Mood.AFFIRMED),
         ("When a route gets cancelled, the drift detector fires and starts a retrain", Mood.AFFIRMED),  # a condition
         ("When the contract ended the meeting was cancelled", Mood.NEGATED),
@@ -179,6 +181,10 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         ("Someone clicks approve and then runs the deploy job themselves", True),
         ("Someone retrains it when sales complain", True),
         ("When drift crosses the limit they start the retraining pipeline themselves, no human needed", False),
+        # Any job title does the work in person, as "an engineer" does.
+        ("The product owner redeploys it after each review", True),
+        ("The operator retrains it each month", True),
+        ("An admin reruns the scoring job when it fails", True),
     ],
 )
 def test_a_person_doing_the_work_is_manual(text: str, manual: bool) -> None:
@@ -252,6 +258,8 @@ def test_corrections_are_recognised() -> None:
         ("Staff ML engineer at Ridgeway Pay.", True),  # a title with no verb
         ("Engineers in IT deploy it.", False),
         ("The data engineer at the plant copies the files onto the server.", False),
+        ("ML engineer.", True),  # a title and nothing else
+        ("The ML engineers.", False),  # answers who does the work
     ],
 )
 def test_self_introductions_are_not_evidence(text: str, introduction: bool) -> None:
@@ -342,3 +350,22 @@ def test_instructions_addressed_to_the_assessor(text: str) -> None:
 def test_a_rota_of_their_own_restricts_in_words() -> None:
     assert says_missing_in_words("We have our own little on-call rota in the ML team")
     assert says_missing_in_words("The SREs carry the pager on their own")
+
+
+@pytest.mark.parametrize(
+    ("text", "defers"),
+    [
+        ("I don't know, that's another team.", True),
+        ("No idea, you'd have to ask the data science team.", True),
+        ("Monitoring? Not my area, the ops team handles it.", True),
+        ("That's the platform team's job.", True),
+        ("Sorry, I'm too new to say much about that.", True),
+        ("That is the platform people's world, you would have to ask them.", True),
+        ("I'm not sure.", False),  # unsure of one detail, not a whole area
+        ("We have a separate team for ops that is on call", False),
+        ("It is the data team that deploys it", False),  # a claim about who does the work
+        ("It's another story for the batch models, they have tests", False),
+    ],
+)
+def test_an_area_sent_elsewhere(text: str, defers: bool) -> None:
+    assert defers_to_others(text) is defers
