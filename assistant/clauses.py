@@ -45,7 +45,8 @@ _BOUNDARY = re.compile(
     r"|(?:(?<=[)}\]])\s+(?=(?-i:[A-Z])))"
     r"|(?:\s*[;:]\s+)"
     r"|(?:\s+[-–—]+\s+)"
-    r"|(?:,?\s+(?=(?:but|however|although|though|whereas|except|otherwise)\b))"
+    # "Promotion, though, is a manual step" is one clause: a "though" between commas is an aside.
+    r"|(?:,?\s+(?=(?:but|however|although|though(?!,)|whereas|except|otherwise)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
@@ -171,7 +172,11 @@ _PLANNED = re.compile(
         r"(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
         r"kicking the t[iy]res (?:on|of)|trying out|playing (?:around )?with)",
-        r"on (?:the|our|my|his|her|their) (?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        # "There's a business case for drift detection; it's gone to the procurement committee."
+        r"(?:a|the|our) business case (?:for|to)",
+        r"(?:gone|went|sent|going|submitted) (?:up )?to (?:the )?(?:procurement|budget|funding|investment) "
+        r"(?:committee|board)",
         r"(?:keep|kept|been|was|am|'m) meaning to",
         r"(?:would|'d) (?:really )?(?:love|like)",
         r"maybe (?:something|that|this|we'll|we will|it will|one day|next|soon|later|in)",
@@ -363,7 +368,7 @@ _MANUAL = re.compile(
     # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
     # One word may name the kind: "the model owner retrains it", "a data scientist reruns it".
     rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
-    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
+    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|decides?|"
     r"starts?|triggers?|launch(?:es)?)\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").

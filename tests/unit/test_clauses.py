@@ -106,6 +106,9 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("We revisit the monitoring each quarter and drop alerts nobody acts on", Mood.AFFIRMED),
         ("When a route gets cancelled, the drift detector fires and starts a retrain", Mood.AFFIRMED),  # a condition
         ("When the contract ended the meeting was cancelled", Mood.NEGATED),
+        ("Automated deployment is on the 2025 roadmap.", Mood.PLANNED),
+        ("There's a business case for Azure ML monitoring with drift detection.", Mood.PLANNED),
+        ("It's gone to the procurement committee.", Mood.PLANNED),
     ],
 )
 def test_mood(text: str, mood: Mood) -> None:
@@ -184,6 +187,7 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         # Any job title does the work in person, as "an engineer" does.
         ("The product owner redeploys it after each review", True),
         ("The operator retrains it each month", True),
+        ("When a drift alert fires, the engineer on duty decides whether to retrain", True),
         ("An admin reruns the scoring job when it fails", True),
     ],
 )
@@ -369,3 +373,9 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
 )
 def test_an_area_sent_elsewhere(text: str, defers: bool) -> None:
     assert defers_to_others(text) is defers
+
+
+def test_a_though_between_commas_is_an_aside_not_a_new_clause() -> None:
+    answer = "Promotion to production, though, is a manual step: an engineer runs the release."
+    assert segment(answer)[0].text == "Promotion to production, though, is a manual step"
+    assert len(segment("We have dashboards, though nobody looks at them.")) == 2
