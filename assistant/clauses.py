@@ -82,9 +82,14 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         if start >= end:
             continue
         words = len(answer[start:end].split())
+        previous = answer[merged[-1][0] : merged[-1][1]] if merged else ""
         if merged and (
             words < _MIN_CLAUSE_WORDS
-            or len(answer[merged[-1][0] : merged[-1][1]].split()) < 2
+            or len(previous.split()) < 2
+            # A heading the next clause explains: "Azure DevOps. Every commit runs the build
+            # pipeline" (alone, "Azure DevOps." read as whichever cue names the tool). A bare reply
+            # ("Not really.") keeps its own clause: it answers the question.
+            or (len(previous.split()) < _MIN_CLAUSE_WORDS and not is_bare_reply(previous))
             or _leading_phrase(answer, *merged[-1])
         ):
             merged[-1] = (merged[-1][0], end)

@@ -31,7 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -189,6 +189,13 @@ class KnowledgeBase:
             known = store_error(exc, self.directory, self.chroma_url)
             if known is None:
                 raise
+            if not self.chroma_url:
+                # Chroma shares one storage system per directory within a process, and after a
+                # failed write (a full disk) that system can hang the next write for good. Let it
+                # go, so the next open in this process (a long-lived UI, a retried command) starts
+                # from what is on disk.
+                with suppress(Exception):
+                    self.client.close()
             raise known from exc
 
     # -- opening -------------------------------------------------------------------------------

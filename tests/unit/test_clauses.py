@@ -379,3 +379,13 @@ def test_a_though_between_commas_is_an_aside_not_a_new_clause() -> None:
     answer = "Promotion to production, though, is a manual step: an engineer runs the release."
     assert segment(answer)[0].text == "Promotion to production, though, is a manual step"
     assert len(segment("We have dashboards, though nobody looks at them.")) == 2
+
+
+def test_a_short_heading_joins_the_clause_that_explains_it_but_a_bare_reply_stands_alone() -> None:
+    assert [c.text for c in segment("Azure DevOps. Every commit runs the build pipeline.")] == [
+        "Azure DevOps. Every commit runs the build pipeline."
+    ]
+    assert [c.text for c in segment("Not really. The operations managers use the ETAs.")] == [
+        "Not really.",
+        "The operations managers use the ETAs.",
+    ]
