@@ -215,15 +215,17 @@ class Extractor:
     def in_context(self, turn: AnswerTurn, reading: TurnReading) -> TurnReading:
         """Mark what ``observations_in_context`` weighs a reading by (any engine's reading): the
         dimension its question asked about, and the one its answer sends elsewhere, if any."""
-        reading.question_dimension = self._question_dimension(turn, self.params.question_threshold)
+        reading.question_dimension = self._single_dimension(self._question_practices(turn))
         if not reading.observations and defers_to_others(turn.answer[:MAX_ANSWER_CHARS]):
             # Such an answer has nothing but the question to go on, as a bare reply has: the same
             # looser match of the question to the framework's questions.
-            reading.sent_elsewhere = self._question_dimension(turn, self.params.bare_question_threshold)
+            practices = self._question_practices(turn, self.params.bare_question_threshold)
+            reading.sent_elsewhere = self._single_dimension(practices)
         return reading
 
-    def _question_dimension(self, turn: AnswerTurn, threshold: float) -> str | None:
-        dimensions = {self.framework.practice_index[p][0].id for p in self._question_practices(turn, threshold)}
+    def _single_dimension(self, practices: list[str]) -> str | None:
+        """The dimension all ``practices`` belong to, or None when they span several (or are none)."""
+        dimensions = {self.framework.practice_index[p][0].id for p in practices}
         return dimensions.pop() if len(dimensions) == 1 else None
 
     def _read_answer(self, turn: AnswerTurn) -> TurnReading:
@@ -311,12 +313,9 @@ class Extractor:
         """A small bonus for the practices of the dimension the question was about: "a written
         checklist that restarts the scheduled task" answers a deployment question, not a
         maintenance one."""
-        if not question_practices or self.params.question_dimension_bonus <= 0:
+        dimension = self._single_dimension(question_practices)
+        if dimension is None or self.params.question_dimension_bonus <= 0:
             return None
-        dimensions = {self.framework.practice_index[p][0].id for p in question_practices}
-        if len(dimensions) != 1:
-            return None
-        (dimension,) = dimensions
         return np.where(self.bank.practice_dimensions == dimension, self.params.question_dimension_bonus, 0.0)
 
     def _question_practices(self, turn: AnswerTurn, threshold: float | None = None) -> list[str]:
@@ -615,7 +614,7 @@ def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation
     readings = list(readings)
     sent_elsewhere = {r.sent_elsewhere for r in readings if r.sent_elsewhere}
     answered = {
-        _leading_dimension(r) for r in readings if r.observations and _leading_dimension(r) == r.question_dimension
+        leading for r in readings if r.observations and (leading := _leading_dimension(r)) == r.question_dimension
     }
     set_aside = sent_elsewhere - answered
     return [o for r in readings for o in r.observations if o.dimension not in set_aside]

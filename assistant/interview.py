@@ -176,18 +176,21 @@ class Interview:
     def questions_asked(self) -> int:
         return len(self.asked)
 
+    def _kept(self) -> list[tuple[AnswerTurn, TurnReading]]:
+        """Answers with their readings, less those taken back with "go back"."""
+        return [(t, r) for t, r in zip(self.answers, self.readings, strict=True) if t.turn not in self.withdrawn]
+
     def _observations(self) -> list[Observation]:
-        return observations_in_context(
-            r for t, r in zip(self.answers, self.readings, strict=True) if t.turn not in self.withdrawn
-        )
+        return observations_in_context(r for _, r in self._kept())
 
     def scores(self) -> dict[str, DimensionScore]:
         findings = aggregate(self._observations())
         return {d.id: score_dimension(d.id, findings, d.max_level) for d in self.framework.dimensions}
 
     def assessment(self) -> Assessment:
-        turns = [t for t in self.answers if t.turn not in self.withdrawn]
-        readings = [r for t, r in zip(self.answers, self.readings, strict=True) if t.turn not in self.withdrawn]
+        kept = self._kept()
+        turns = [t for t, _ in kept]
+        readings = [r for _, r in kept]
         return self.engine.assess(
             turns, organisation=self.organisation, stakeholder=self.stakeholder, readings=readings
         )
@@ -241,11 +244,7 @@ class Interview:
 
     def _sent_elsewhere(self, dimension: Dimension) -> bool:
         """Whether the stakeholder said this dimension's topic is someone else's area."""
-        return any(
-            r.sent_elsewhere == dimension.id
-            for t, r in zip(self.answers, self.readings, strict=True)
-            if t.turn not in self.withdrawn
-        )
+        return any(r.sent_elsewhere == dimension.id for _, r in self._kept())
 
     def _asked_in(self, dimension: Dimension) -> int:
         ids = {q.id for q in dimension.questions}
