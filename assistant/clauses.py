@@ -60,6 +60,12 @@ _BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 _MIN_CLAUSE_WORDS = 3
+_SHORT_DENIAL = re.compile(
+    r"^\s*(?:no|zero|never any) (?!(?:idea|clue|way|problem|worries)\b)[\w/.+#-]+\s*[.;!]?\s*$", re.IGNORECASE
+)
+# "Otherwise, nah.": a bare reply about everything beyond what was just said.
+_BEYOND_THAT = r"(?:otherwise|apart from that|beyond that|outside (?:of )?that|other than that|besides that)"
+_BEYOND_THAT_REPLY = re.compile(rf"^\s*{_BEYOND_THAT}\b", re.IGNORECASE)
 _EDGE = " \t\r\n,;:-–—\"'"
 
 
@@ -78,18 +84,29 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
     if not merge:
         return [Clause(s, e, answer[s:e]) for s, e in trimmed if s < e]
     merged: list[tuple[int, int]] = []
-    for start, end in trimmed:
+    last = max((i for i, (s, e) in enumerate(trimmed) if s < e), default=-1)
+    for index, (start, end) in enumerate(trimmed):
         if start >= end:
             continue
         words = len(answer[start:end].split())
         previous = answer[merged[-1][0] : merged[-1][1]] if merged else ""
+        # A short question the stakeholder asks themselves ("Drift detection? Not yet.") heads the
+        # clause after it, not the one before: it is what the reply is about.
+        heads_next = index < last and answer[start:end].endswith("?")
+        # "Only around a release. Otherwise, nah.": the reply is about what the clause before left
+        # out, so it must not deny that clause.
+        beyond = _BEYOND_THAT_REPLY.match(answer[start:end]) is not None and is_bare_reply(answer[start:end])
+        # "..., the same script every time. No CI; we looked at ...": a short denial is a statement
+        # of its own, and joined to a neighbour it would deny that one.
+        denial = _SHORT_DENIAL.match(answer[start:end]) is not None
+        previous_denial = _SHORT_DENIAL.match(previous) is not None
         if merged and (
-            words < _MIN_CLAUSE_WORDS
-            or len(previous.split()) < 2
+            (words < _MIN_CLAUSE_WORDS and not heads_next and not beyond and not denial)
+            or (len(previous.split()) < 2 and not previous_denial)
             # A heading the next clause explains: "Azure DevOps. Every commit runs the build
             # pipeline" (alone, "Azure DevOps." read as whichever cue names the tool). A bare reply
             # ("Not really.") keeps its own clause: it answers the question.
-            or (len(previous.split()) < _MIN_CLAUSE_WORDS and not is_bare_reply(previous))
+            or (len(previous.split()) < _MIN_CLAUSE_WORDS and not is_bare_reply(previous) and not previous_denial)
             or _leading_phrase(answer, *merged[-1])
         ):
             merged[-1] = (merged[-1][0], end)
@@ -184,6 +201,8 @@ _PLANNED = re.compile(
         r"(?:committee|board)",
         r"(?:keep|kept|been|was|am|'m) meaning to",
         r"(?:would|'d) (?:really )?(?:love|like)",
+        # "Would I like it automated? Sure." asks for the wish it then grants.
+        r"would (?:i|we) (?:like|love|want)",
         r"maybe (?:something|that|this|we'll|we will|it will|one day|next|soon|later|in)",
         r"(?:\A|(?<=and )|(?<=or ))maybe",  # "... next year, and maybe Azure Pipelines for CI"
         r"(?:keep|kept) (?:saying|talking)",
@@ -191,11 +210,16 @@ _PLANNED = re.compile(
         r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
         r"in the new year",
         # Liking or asking for a thing is not having it: "a new CEO who likes dashboards".
-        r"(?:likes|loves|is keen on|is a (?:big )?fan of|is pushing for|keeps asking for|has asked for)",
+        r"(?:likes|loves|is keen on|is a (?:big )?fan of|is pushing for|keeps? asking (?:for|about)|has asked for)",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
         r"(?:we|they|i) (?:once|briefly|often|only) (?:talked|spoke|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
+        # "We looked at GitHub Actions, but the firewall blocks it": a tool looked at is not in use
+        # (but "we looked at the dashboard" is looking at what exists).
+        r"(?:we|i|they) (?:have |'ve |had |briefly |once )?"
+        r"(?:looked at|looked into|tried out|evaluated|trialled|trialed) "
+        r"(?-i:[A-Z])[\w-]*",
         r"next (?:year|quarter|month|sprint|release|phase|fiscal year)",
         # "One day we'd like ..." is a wish; "roll back within one day" is a deadline.
         r"(?<!within )(?<!in )(?<!per )(?<!than )(?<!every )(?<!each )(?<!least )(?<!a )(?<!first )one day",
@@ -257,6 +281,9 @@ _PARTIAL = re.compile(
         r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:out )?of (?:our|the|them|those|its|their)"
         rf"(?! (?:[\w-]+ )?{_PEOPLE}\b)",
         r"as an? (?:trial|pilot|test|experiment)",
+        # A one-off try is not practice: "someone tried a canary once in staging".
+        r"(?:someone|somebody|we|i|they) (?:once )?tried(?! to\b)",
+        r"tried (?:[\w-]+ ){0,4}once",
         r"on (?:a )?trial",
         r"when (?:we|someone|somebody|people) remembers?",
         r"inconsistent(?:ly)?",
@@ -306,6 +333,9 @@ _NEGATED = re.compile(
         r"shelved|switched off|turned off|shut down|wound down)",
         r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|fell (?:apart|away|through)|"
         r"never (?:actually )?(?:happened|took place|started|got going)",
+        # "Up to last year we just emailed them the model file" says that way of working is gone.
+        r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
+        r"a (?:year|few months|couple of years|few years) ago)",
         # "We used to have a weekly meeting with IT" says the meeting is gone.
         r"(?:we|i|they|there|he|she|it|you) (?:all |only )?used to (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
         r"send|review|check|monitor|track|write|use|go)",
@@ -316,6 +346,8 @@ _NEGATED = re.compile(
         r"(?:work|works|working|worked|operate|operates) (?:completely |totally |quite |very |mostly )?"
         r"(?:separately|apart|in silos|independently|in isolation)",
         r"siloed",
+        # "The weak spot is ground truth": a named weakness is a gap.
+        r"(?:weak|blind|sore) (?:spot|point)s?",
         r"in (?:separate |our own |their own )?silos",
         r"over the wall",
         r"\w+n’t",
@@ -365,7 +397,13 @@ _INSTRUCTION = re.compile(
 
 
 # Words that say a person does the work: an automated practice described this way is not in place.
+_STEP_VERB = (
+    r"(?:activate|run|copy|restart|edit|upload|pull|install|ssh|paste|click|log in(?:to)?|scp|rsync|update|move)"
+)
 _MANUAL = re.compile(
+    # A list of steps in the imperative is what a person does: "run train.py, copy the pickle to
+    # the share, edit the crontab" (the runbook read out, not a pipeline).
+    rf"^\s*{_STEP_VERB}(?: [^,;.]{{1,60}})?, (?:and |then )?{_STEP_VERB}\b|"
     r"\b(?:by hand|manual(?:ly)?|hand-?(?:run|made|built|copied|crafted)|when (?:i|we|someone|somebody|they|he|she) "
     r"(?:notices?|remembers?|spots?|sees?|gets? round to|has time|have time|finds? time)|"
     r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
@@ -386,7 +424,9 @@ _MANUAL = re.compile(
 
 _AUTOMATIC = re.compile(
     r"\b(?:automatic(?:ally)?|automated|auto-?\w+|on (?:its|their) own|by itself|by themselves|"
-    r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off)\b",
+    r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off|"
+    # "We do not compare predictions with outcomes on a continuous basis" denies the continuous form.
+    r"continuous(?:ly)?|on a continuous basis|in real[- ]time|real-time)\b",
     re.IGNORECASE,
 )
 
@@ -430,6 +470,15 @@ _DOES_WITHOUT_PEOPLE = re.compile(_WITHOUT_PEOPLE, re.IGNORECASE)
 _NOT_A_DENIAL = re.compile(
     r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
     r"without fail|not a problem|no problem|nothing else)\b"
+    # "Model incidents go through the normal process, we don't have a separate ML queue": no
+    # separate process is the integration itself.
+    r"|\b(?:no|not a|not any|(?:don'?t|do not|doesn'?t|does not) (?:have|need|run|keep) (?:a|any)|without (?:a|any)) "
+    r"separate\b"
+    # A denied lapse affirms the practice ("fortnightly sync, never skipped one"); a comparison with
+    # the past is not a practice that stopped ("which is more than we used to do").
+    r"|\b(?:never|not once|hardly ever|rarely) (?:(?:been |actually |really |once )?(?:skipped|skip|skips|missed|miss|"
+    r"misses|cancell?ed|dropped|failed to|fails to|forgot(?:ten)? to|forgets to))\b"
+    r"|\bthan (?:we|i|they|it|there) (?:\w+ )?used to\b"
     # "Alerts when predictions are missing for a depot", "when a route gets cancelled, the drift
     # detector fires": a condition the practice watches for.
     r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
@@ -458,9 +507,18 @@ _IGNORANCE = re.compile(
 )
 
 
+# "Once it's deployed I don't see what happens to it": the speaker cannot see that part of the work.
+_OUT_OF_SIGHT = re.compile(
+    r"\bi (?:don'?t|do not|never|can'?t|cannot) (?:really |actually )?(?:see|know|hear|get to see|find out) "
+    r"(?:what|how|whether|if) (?:happens|goes on|it'?s|they'?re|anyone|anybody|someone)\b"
+    r"|\bi (?:have|'ve got|'ve) no (?:visibility|insight|view) (?:into|of|on)\b",
+    re.IGNORECASE,
+)
+
+
 def is_ignorance(text: str) -> bool:
     """True for a clause that says the speaker does not know ("I don't know how it's deployed")."""
-    return _IGNORANCE.search(text) is not None
+    return _IGNORANCE.search(text) is not None or _OUT_OF_SIGHT.search(text) is not None
 
 
 # "That's another team", "not my area, you'd have to ask the platform people": the speaker says a
@@ -490,6 +548,27 @@ def defers_to_others(text: str) -> bool:
     return _DEFERS_TO_OTHERS.search(text) is not None
 
 
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)")
+
+
+def deferred_ends(answer: str) -> list[tuple[int, int]]:
+    """Spans of ``answer`` from a sentence's start to the end of a deferral in it: "How we
+    coordinate with IT is handled by my manager; I'm not involved" names its topic only to say it
+    is someone else's. What follows the deferral ("not my area, but I know we have alerts") is
+    the speaker's own knowledge again."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end_match in [*_SENTENCE_END.finditer(answer), None]:
+        end = end_match.start() if end_match else len(answer)
+        ends = [m.end() for m in _DEFERS_TO_OTHERS.finditer(answer, start, end)]
+        if ends:
+            spans.append((start, ends[-1]))
+        if end_match is None:
+            break
+        start = end_match.end()
+    return spans
+
+
 # "I'm the monitoring engineer for the route models" says who is speaking, not how models are
 # watched: a job title names practices ("monitoring", "platform", "MLOps") without describing them.
 _SELF_INTRODUCTION = re.compile(
@@ -503,9 +582,10 @@ _SELF_INTRODUCTION = re.compile(
 # A job title with no verb, the way people answer "what's your role?": "Staff ML engineer at Ridgeway Pay."
 _BARE_TITLE = re.compile(
     rf"^\s*(?:[\w/&-]+ ){{0,4}}?{_ROLE} (?:at|in|for|with|on|of)\b"
-    r"(?![^,.;:]*\b(?:is|are|was|were|has|have|had|do|does|did|can|will|deploys?|runs?|builds?|copies|copy|"
+    # The rest may run on past a comma ("SRE on the ML platform at Redwood, on the claims side").
+    r"(?![^.;:]*\b(?:is|are|was|were|has|have|had|do|does|did|can|will|deploys?|runs?|builds?|copies|copy|"
     r"trains?|retrains?|monitors?|owns?|uses?|handles?|manages?|takes?|pushes|push|checks?|gets?|sends?|meets?|"
-    r"looks?|watch(?:es)?|keeps?|fix(?:es)?|\w+ed)\b)[^,.;:]{0,60}[.;!]?\s*$"
+    r"looks?|watch(?:es)?|keeps?|fix(?:es)?|\w+ed|we|they|i)\b)[^.;:]{0,90}[.;!]?\s*$"
     # A title and nothing else: "ML engineer." (but "The ML engineers." answers who does the work).
     rf"|^\s*(?!(?:the|our|their|its|a|an|both|all|some|two|three|my)\b)(?:[\w/&-]+ ){{0,4}}?{_ROLE}(?<!s)\s*[.;!]?\s*$",
     re.IGNORECASE,
@@ -515,12 +595,31 @@ _BARE_TITLE = re.compile(
 def is_self_introduction(text: str) -> bool:
     """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
     return _SELF_INTRODUCTION.search(text) is not None or (
-        len(text.split()) <= 10 and _BARE_TITLE.search(text) is not None
+        len(text.split()) <= 16 and _BARE_TITLE.search(text) is not None
     )
 
 
 def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
+
+
+_LEADING_NO = re.compile(r"^\s*(?:no|nope|nah|not really|not as such|not at all)\b", re.IGNORECASE)
+_LEADING_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure)\b", re.IGNORECASE)
+
+
+def leading_reply_mood(text: str) -> Mood | None:
+    """The mood of a reply word that opens a clause ("No, it's a straight replacement" ->
+    negated), taken back by what follows when that has a mood of its own ("Yes, on one model"
+    is partial); ``None`` when the clause does not open with a reply."""
+    body = strip_leading_reply(text)
+    if body == text:
+        return None
+    rest = read_mood(body).mood
+    if rest is not Mood.AFFIRMED:
+        return rest
+    if _LEADING_NO.match(text):
+        return Mood.NEGATED
+    return Mood.AFFIRMED if _LEADING_YES.match(text) else None
 
 
 def read_mood(text: str) -> Reading:
@@ -577,7 +676,8 @@ def is_instruction(text: str) -> bool:
 
 
 _BARE_REPLY = re.compile(
-    r"^\s*(?:no|nope|nah|not really|not at all|not yet|not anymore|not any ?more|no longer|none|never|"
+    rf"^\s*(?:{_BEYOND_THAT},?\s+)?"
+    r"(?:no|nope|nah|not really|not at all|not yet|not anymore|not any ?more|no longer|none|never|"
     r"we don'?t|we do not|we haven'?t|"
     r"i don'?t|i do not|i haven'?t|they don'?t|they do not|it doesn'?t|nobody does|no one does|we never|i never|"
     r"there isn'?t|there is none|nothing|not as such|no,? not really|yes|yeah|yep|we do|sort of|kind of|"
@@ -590,6 +690,7 @@ _FILLER = frozenset(
     [
         *terms("really yet anything actually honestly formally much such thing afraid sadly unfortunately"),
         *terms("yes yeah yep nope nah anymore longer sometimes partly sort kind"),
+        *terms("otherwise apart beyond outside other besides"),
         *("don", "doesn", "didn", "isn", "aren", "haven", "hasn", "won"),
     ]
 )
@@ -602,11 +703,15 @@ def is_bare_reply(text: str) -> bool:
 
 # A closed question ("Do you test it before you put it out?") states the claim a bare "Yes." or
 # "Nope." answers; the question's last sentence is the one asked.
-_CLOSED_QUESTION = re.compile(
-    r"(?:^|(?<=[.!?:])\s+)(?:and |so |but |ok,? |okay,? )?"
-    r"(do|does|did|is|are|was|were|has|have|had|can|could|will|would)"
-    r"\s+([^.!?]{3,200})\?\s*$",
-    re.IGNORECASE,
+_CLOSED_QUESTION_BODY = (
+    r"(?:and |so |but |ok,? |okay,? )?(do|does|did|is|are|was|were|has|have|had|can|could|will|would)"
+    r"\s+([^.!?]{3,200})\?\s*$"
+)
+# A colon may open the question ("Quick one: do you have CI?") or only its examples ("Is it written
+# down who does what: who trains, who releases?"): the sentence is tried first, then the colon.
+_CLOSED_QUESTION = (
+    re.compile(rf"(?:^|(?<=[.!?])\s+){_CLOSED_QUESTION_BODY}", re.IGNORECASE),
+    re.compile(rf"(?:^|(?<=[.!?:])\s+){_CLOSED_QUESTION_BODY}", re.IGNORECASE),
 )
 _SECOND_PERSON = {"you": "we", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
 
@@ -614,7 +719,7 @@ _SECOND_PERSON = {"you": "we", "your": "our", "yours": "ours", "yourself": "ours
 def closed_question_claim(question: str) -> str | None:
     """The statement a closed question asks about, in the first person ("Do you test it before you
     put it out?" -> "we test it before we put it out"); ``None`` for an open question."""
-    match = _CLOSED_QUESTION.search(question.strip())
+    match = next((m for pattern in _CLOSED_QUESTION if (m := pattern.search(question.strip()))), None)
     if match is None:
         return None
     auxiliary, rest = match.group(1).lower(), match.group(2)

@@ -23,6 +23,7 @@ from assistant.clauses import (
     Mood,
     automatic_marker,
     closed_question_claim,
+    deferred_ends,
     defers_to_others,
     denial_items,
     does_without_people,
@@ -31,6 +32,7 @@ from assistant.clauses import (
     is_ignorance,
     is_instruction,
     is_self_introduction,
+    leading_reply_mood,
     manual_marker,
     read_mood,
     retraction_start,
@@ -70,6 +72,7 @@ class ExtractionParams:
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
+    negated_ad_hoc_extra: float = 0.0  # a negated clause matching only the ad-hoc state must match this much more
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class Observation:
     reason: str
     #: The answer corrects an earlier one, so this reading replaces earlier readings of the practice.
     corrects: bool = False
+    #: Inferred from another practice's reading (an ad-hoc state means its practice is missing), not
+    #: said about this one: what the stakeholder says about the practice itself outweighs it.
+    inferred: bool = False
 
 
 @dataclass
@@ -248,6 +254,10 @@ class Extractor:
                     reading.instructions_ignored.append(part.text)
                 elif not is_ignorance(part.text):
                     evidence_clauses.append(part)
+        # "How they're monitored is handled by my manager; I'm not involved": the topic is named only
+        # to say it is someone else's, so nothing up to the deferral is evidence.
+        deferred = deferred_ends(answer)
+        evidence_clauses = [c for c in evidence_clauses if not any(s <= c.start < e for s, e in deferred)]
         evidence_clauses = [item for clause in evidence_clauses for item in _denials_apart(clause)]
         retracted = retraction_start(answer)
         if retracted is not None:
@@ -271,6 +281,10 @@ class Extractor:
                         turn, self.params.bare_question_threshold
                     )
                     found = self._bare_reply(clause, turn, practices)
+            if not found and (lead := leading_reply_mood(clause.text)) is not None:
+                # "No, it's a straight replacement": what follows the reply names no practice, so
+                # the reply answers the closed question's claim, as a bare "No." would.
+                found = self._closed_answer(clause, turn, prior, lead)
             if not found and self.params.context_threshold < 1.0 and turn.question.strip():
                 contextual = self.bank.encode([f"{turn.question} {bodies[i]}"])[0]
                 found = self._match(clause, bodies[i], contextual, turn, self.params.context_threshold, 0.85, prior)
@@ -305,6 +319,7 @@ class Extractor:
                         level=level,
                         status=Status.ABSENT,
                         reason=f"the ad-hoc state described means {practice.label.lower()} is missing",
+                        inferred=True,
                     )
                 )
         return derived
@@ -330,7 +345,9 @@ class Extractor:
             return []
         return list(self.framework.question_index[self.bank.question_ids[best]][1].practices)
 
-    def _closed_answer(self, clause: Clause, turn: AnswerTurn, prior: np.ndarray | None) -> list[Observation]:
+    def _closed_answer(
+        self, clause: Clause, turn: AnswerTurn, prior: np.ndarray | None, mood: Mood | None = None
+    ) -> list[Observation]:
         """A bare "Yes." or "Nope." to a closed question answers the claim the question states:
         "Do you test it before you put it out?" - "Nope." reads as "not we test it before we put it
         out", a denial of testing, quoted as the reply."""
@@ -339,7 +356,7 @@ class Extractor:
             return []
         # The reply's mood in one plain word ahead of the claim: a leading "Nope," would be read as
         # an answer to the interviewer and dropped.
-        mood = read_mood(clause.text).mood
+        mood = mood or read_mood(clause.text).mood
         body = f"{_MOOD_WORD[mood]} {claim}".strip()
         vector = self.bank.encode([body])[0]
         return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior)
@@ -373,7 +390,7 @@ class Extractor:
         # "Promotion is gated by a policy, not a person" resembles "promotion depends on someone's
         # judgement"; its negation denies the manual way, so it is a claim in both polarity tests.
         claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
-        present, _ = bank.best_per_practice(sims, missing=False)
+        present, present_cue = bank.best_per_practice(sims, missing=False)
         missing, missing_cue = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
@@ -408,6 +425,10 @@ class Extractor:
                     above = automated
             if above.max(initial=-1.0) >= missing_floor:
                 score = above
+            elif self.params.negated_ad_hoc_extra > 0:
+                # A negation that names no practice describes the ad-hoc state only when it is
+                # clearly about one: "Regulation, not a model problem" is not unclear ownership.
+                score = np.where(score >= threshold + self.params.negated_ad_hoc_extra, score, -1.0)
         observations: list[Observation] = []
         best_by_dimension: dict[str, int] = {}
         ranked = np.argsort(-score)
@@ -425,7 +446,9 @@ class Extractor:
             )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
-                lower = self._least_advanced_alike(score, int(index), dimension.id, present, missing, claims_automation)
+                lower = self._least_advanced_alike(
+                    score, int(index), dimension.id, present, missing, claims_automation, present_cue, body
+                )
                 if lower != index:
                     index = lower
                     pid = bank.practice_ids[index]
@@ -498,6 +521,8 @@ class Extractor:
         present: np.ndarray,
         missing: np.ndarray,
         claims_automation: bool,
+        present_cue: np.ndarray,
+        body: str,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -513,7 +538,15 @@ class Extractor:
             reads_present = claims_automation or not _missing_side_wins(
                 int(other), present, missing, self.params.polarity_margin
             )
-            if bank.practice_levels[other] < bank.practice_levels[best] and reads_present:
+            # Not down to an ad-hoc state that the clause resembles only through a cue that denies in
+            # so many words: "owned jointly by ..., who share the on-call duty" is not "nobody owns a
+            # model", while "I send the file by email to Marek" is the ad-hoc hand-over itself.
+            denied_ad_hoc = (
+                bank.practice_levels[other] == 1
+                and bool(bank.cue_denies[int(present_cue[other])])
+                and not says_missing_in_words(body)
+            )
+            if bank.practice_levels[other] < bank.practice_levels[best] and reads_present and not denied_ad_hoc:
                 best = int(other)
         return best
 
@@ -627,7 +660,8 @@ def _leading_dimension(reading: TurnReading) -> str:
 def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:
     """One finding per practice: the status its most confident observation gives (a later answer
     wins a tie), with every quote that supports that status. An answer that says it corrects an
-    earlier one replaces what the earlier answers said about the practices it mentions."""
+    earlier one replaces what the earlier answers said about the practices it mentions, and what is
+    said about a practice itself outweighs what is inferred about it from another."""
     by_practice: dict[str, list[Observation]] = {}
     for observation in observations:
         by_practice.setdefault(observation.practice, []).append(observation)
@@ -636,6 +670,10 @@ def aggregate(observations: Iterable[Observation], session: str | None = None) -
         corrected = max((o.turn for o in items if o.corrects), default=None)
         if corrected is not None:  # "I should correct that: the weekly sync was cancelled"
             items = [o for o in items if o.turn >= corrected]
+        # "There's a change request form in ServiceNow" says how handovers are done; "I fill in the
+        # handover template, what the file is" read as the ad-hoc hand-off implies no such ticket,
+        # and an inference gives way to what is said about the practice itself.
+        items = [o for o in items if not o.inferred] or items
         decisive = max(items, key=lambda o: (o.confidence, o.turn))
         support = [o for o in items if o.status is decisive.status]
         support.sort(key=lambda o: (-o.confidence, o.turn))

@@ -414,3 +414,59 @@ def test_an_area_sent_elsewhere_in_answer_to_a_loosely_worded_question(engine) -
     ]
     assert engine.assess(turns[:1]).levels["monitoring"] is not None  # the review reads as maintenance
     assert engine.assess(turns).levels["monitoring"] is None
+
+
+def test_no_after_a_closed_question_denies_its_claim_when_the_rest_names_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "No, it's a straight replacement.", "Do you use canary or shadow rollouts?")
+    assert found == {"development.progressive-delivery": Status.ABSENT}
+
+
+def test_a_named_tool_looked_at_and_put_off_is_no_ci(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "No CI or anything fancy; we looked at GitHub Actions and decided it was a job for next quarter.",
+        "How does a new version get deployed?",
+    )
+    assert found.get("development.ci") in (Status.ABSENT, Status.PLANNED)
+    assert "development.version-control" not in found
+
+
+def test_informal_roles_are_no_written_roles(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Roles for the ML work are informal; nobody has written down who trains or deploys.")
+    assert found.get("collaboration.defined-roles") is Status.ABSENT
+
+
+def test_no_alerting_is_missing_failure_alerts_not_a_monitoring_review(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "No alerts come to us.", "Any dashboards or alerts for the model?")
+    assert found == {"monitoring.failure-alerts": Status.ABSENT}
+
+
+def test_a_regular_meeting_denied_is_no_regular_meeting(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "and no regular meeting between us and the platform team.")
+    assert found == {"collaboration.regular-meetings": Status.ABSENT}
+
+
+def test_a_kpi_review_is_not_a_retrospective(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "The directors agreed the KPIs for each model, and we review them together every quarter.")
+    assert "collaboration.retrospectives" not in found
+
+
+def test_a_topic_named_only_to_say_it_is_someone_elses_is_not_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = (
+        "How our team coordinates with the IT department is handled by my manager; I'm not involved and "
+        "honestly don't know. Once a month I compare the forecasts with the lab results in a spreadsheet."
+    )
+    found = read(engine, answer, "How do your data scientists and IT work together?")
+    assert not any(p.startswith("collaboration.") for p in found)
+    assert found.get("monitoring.manual-accuracy-review") is Status.PRESENT
+
+
+def test_what_is_said_about_a_practice_outweighs_what_is_inferred_from_another() -> None:
+    from assistant.extraction import Observation, aggregate
+
+    said = Observation("collaboration.ticket-handoff", "collaboration", 2, Status.PRESENT, 0.7, 1, "a ticket", "")
+    inferred = Observation(
+        "collaboration.ticket-handoff", "collaboration", 2, Status.ABSENT, 0.8, 1, "I email it", "", inferred=True
+    )
+    assert [f.status for f in aggregate([said, inferred])] == [Status.PRESENT]
+    assert [f.status for f in aggregate([inferred])] == [Status.ABSENT]  # alone, the inference stands

@@ -7,12 +7,15 @@ import pytest
 from assistant.clauses import (
     Mood,
     closed_question_claim,
+    deferred_ends,
     defers_to_others,
     denial_items,
     is_bare_reply,
     is_correction,
+    is_ignorance,
     is_instruction,
     is_self_introduction,
+    leading_reply_mood,
     manual_marker,
     read_mood,
     retraction_start,
@@ -389,3 +392,96 @@ def test_a_short_heading_joins_the_clause_that_explains_it_but_a_bare_reply_stan
         "Not really.",
         "The operations managers use the ETAs.",
     ]
+
+
+def test_a_question_the_speaker_asks_themselves_heads_the_reply_after_it() -> None:
+    answer = "Each model has a named owner on the dashboard. Drift detection? Not yet, we're evaluating Evidently."
+    assert [c.text for c in segment(answer)] == [
+        "Each model has a named owner on the dashboard.",
+        "Drift detection? Not yet, we're evaluating Evidently.",
+    ]
+    # At the very end there is no reply to head: it stays with the clause before.
+    assert len(segment("We use Grafana. Really?")) == 1
+
+
+def test_a_short_denial_is_a_clause_of_its_own() -> None:
+    answer = "I deploy it with a shell script, the same script every time. No CI; we looked at GitHub Actions."
+    assert [c.text for c in segment(answer)] == [
+        "I deploy it with a shell script, the same script every time.",
+        "No CI",
+        "we looked at GitHub Actions.",
+    ]
+    assert [c.text for c in segment("No CI. Deployment is a script.")] == ["No CI.", "Deployment is a script."]
+
+
+def test_a_reply_about_everything_else_stands_apart_from_the_clause_before() -> None:
+    answer = "There's a pre-release call when my change is in their sprint. Otherwise, nah."
+    assert [c.text for c in segment(answer)][-1] == "Otherwise, nah."
+    assert is_bare_reply("Otherwise, nah.")
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("Fortnightly sync, never skipped one", Mood.AFFIRMED),  # a denied lapse
+        ("we never miss a standup", Mood.AFFIRMED),
+        ("Tom checks the server's up, which is more than we used to do", Mood.AFFIRMED),
+        ("We never had a meeting", Mood.NEGATED),
+        ("and I think someone tried a canary once in staging", Mood.PARTIAL),
+        ("We tried MLflow once in a hackathon", Mood.PARTIAL),
+        ("Would I like it automated? Sure.", Mood.PLANNED),
+        ("we looked at GitHub Actions, but the firewall blocks it", Mood.PLANNED),
+        ("we looked at the dashboard and saw the drift", Mood.AFFIRMED),
+        ("Fairness monitoring is something compliance keeps asking about", Mood.PLANNED),
+        ("The weak spot is ground truth.", Mood.NEGATED),
+        ("Up to last year we just emailed them the model file", Mood.NEGATED),
+        ("Incidents go through the normal process, we don't have a separate ML queue", Mood.AFFIRMED),
+    ],
+)
+def test_moods_read_in_the_eighth_session(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("No, it's a straight replacement.", Mood.NEGATED),
+        ("Yes, on one model only.", Mood.PARTIAL),
+        ("Yeah, it runs every night.", Mood.AFFIRMED),
+        ("We replace it in one go.", None),
+    ],
+)
+def test_the_mood_of_a_reply_word_that_opens_a_clause(text: str, mood: Mood | None) -> None:
+    assert leading_reply_mood(text) is mood
+
+
+def test_not_seeing_that_part_of_the_work_is_ignorance() -> None:
+    assert is_ignorance("once it's deployed I don't see what happens to it.")
+    assert is_ignorance("I have no visibility into the monitoring")
+    assert not is_ignorance("I don't see why we would need canaries")
+
+
+def test_what_comes_before_a_deferral_in_its_sentence_is_deferred_too() -> None:
+    answer = (
+        "How our team coordinates with IT is handled by my manager; I'm not involved. "
+        "Not my area, but I know we have alerts."
+    )
+    spans = [answer[s:e] for s, e in deferred_ends(answer)]
+    assert spans == ["How our team coordinates with IT is handled by my manager; I'm not involved", "Not my area"]
+
+
+def test_a_title_with_where_the_speaker_works_is_an_introduction() -> None:
+    assert is_self_introduction("SRE on the ML platform at Redwood Mutual, on the claims and underwriting side.")
+    assert not is_self_introduction("ML engineer at the bank, we deploy with Jenkins")
+
+
+def test_a_colon_that_only_opens_examples_keeps_the_closed_question() -> None:
+    question = "Is it written down who is responsible for what: who trains, who releases?"
+    assert closed_question_claim(question) == "it is written down who is responsible for what: who trains, who releases"
+    assert closed_question_claim("Quick one: do you have CI?") == "we have CI"
+
+
+def test_a_list_of_steps_in_the_imperative_is_manual_work() -> None:
+    assert manual_marker("run the training script, copy the model file to the server, restart the service.")
+    assert manual_marker("pull, run the install script, restart the service.")
+    assert manual_marker("Runs nightly on the new data, and deploys itself") is None
