@@ -95,7 +95,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         heads_next = index < last and answer[start:end].endswith("?")
         # "Only around a release. Otherwise, nah.": the reply is about what the clause before left
         # out, so it must not deny that clause.
-        beyond = _BEYOND_THAT_REPLY.match(answer[start:end]) is not None and is_bare_reply(answer[start:end])
+        beyond = is_beyond_that(answer[start:end]) and is_bare_reply(answer[start:end])
         # "..., the same script every time. No CI; we looked at ...": a short denial is a statement
         # of its own, and joined to a neighbour it would deny that one.
         denial = _SHORT_DENIAL.match(answer[start:end]) is not None
@@ -139,7 +139,8 @@ _DENIAL_ITEM = re.compile(r"(?:(?:and|or|nor) )?(?:no|zero|never a|not a|not one
 
 def denial_items(text: str) -> list[Clause]:
     """The items of a list of denials (two or more), as clauses with offsets into ``text``; empty
-    when ``text`` is not such a list."""
+    when ``text`` does not open with such a list. What follows the denials is one more clause:
+    "No canary, no shadow, it's a full cutover" is two denials and a statement."""
     items: list[Clause] = []
     body = text.rstrip(" .!")
     for match in re.finditer(r"[^,;]+", body):
@@ -148,7 +149,11 @@ def denial_items(text: str) -> list[Clause]:
         if not piece:
             continue
         if not _DENIAL_ITEM.fullmatch(piece):
-            return []
+            if len(items) < 2:
+                return []
+            rest_start, rest_end = _trim(text, piece_start, len(text))
+            items.append(Clause(rest_start, rest_end, text[rest_start:rest_end]))
+            return items
         items.append(Clause(piece_start, piece_end, piece))
     return items if len(items) >= 2 else []
 
@@ -215,6 +220,8 @@ _PLANNED = re.compile(
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:talked|spoken|thought) about",
         r"(?:we|they|i) (?:once|briefly|often|only) (?:talked|spoke|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
+        # "We proposed a centre of excellence two years ago; the budget got cut."
+        r"(?:we|i|they|someone|somebody) (?:once |have |'ve |had )?proposed|(?:was|were|been) proposed",
         # "We looked at GitHub Actions, but the firewall blocks it": a tool looked at is not in use
         # (but "we looked at the dashboard" is looking at what exists).
         r"(?:we|i|they) (?:have |'ve |had |briefly |once )?"
@@ -336,6 +343,8 @@ _NEGATED = re.compile(
         # "Up to last year we just emailed them the model file" says that way of working is gone.
         r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
         r"a (?:year|few months|couple of years|few years) ago)",
+        # "We had auto-deploy to staging for a bit" says it is gone.
+        r"(?:we|they|i) (?:had|used|ran|tried) [^,.;]{1,50}? for a (?:bit|while|few (?:weeks|months)|month|year)",
         # "We used to have a weekly meeting with IT" says the meeting is gone.
         r"(?:we|i|they|there|he|she|it|you) (?:all |only )?used to (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
         r"send|review|check|monitor|track|write|use|go)",
@@ -643,7 +652,9 @@ def says_missing_in_words(text: str) -> bool:
 
 _CORRECTION = re.compile(
     r"\b(?:i (?:should|must|need to|have to|want to) correct|correct (?:that|what i|myself|my (?:answer|earlier))|"
-    r"let me correct|i (?:was|am) wrong|i misspoke|scratch that|take that back|on second thought|"
+    r"let me correct|i (?:was|am) wrong|i misspoke|i (?:got|had) (?:that|it|this) wrong|"
+    r"i was (?:thinking of|confusing it with|mixing (?:it|that|them) up)|i meant to say|"
+    r"scratch that|take that back|on second thought|"
     r"that's not (?:quite )?(?:right|true|accurate|correct)|that is not (?:quite )?(?:right|true|accurate|correct)|"
     r"actually,? (?:no|that's not|it's not|i was wrong))\b",
     re.IGNORECASE,
@@ -694,6 +705,11 @@ _FILLER = frozenset(
         *("don", "doesn", "didn", "isn", "aren", "haven", "hasn", "won"),
     ]
 )
+
+
+def is_beyond_that(text: str) -> bool:
+    """True for a reply about everything beyond what was just said ("Otherwise, not really.")."""
+    return _BEYOND_THAT_REPLY.match(text) is not None
 
 
 def is_bare_reply(text: str) -> bool:

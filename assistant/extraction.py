@@ -28,6 +28,7 @@ from assistant.clauses import (
     denial_items,
     does_without_people,
     is_bare_reply,
+    is_beyond_that,
     is_correction,
     is_ignorance,
     is_instruction,
@@ -72,7 +73,6 @@ class ExtractionParams:
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
-    negated_ad_hoc_extra: float = 0.0  # a negated clause matching only the ad-hoc state must match this much more
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,7 @@ class CueBank:
         self.cue_owner = np.asarray(owners)
         self.cue_missing = np.asarray(is_missing)
         self.cue_denies = np.asarray([says_missing_in_words(t) for t in texts])
+        self.cue_manual = np.asarray([manual_marker(t) is not None for t in texts])
         self.cue_vectors = encoder.encode(texts)
         self.off_topic_vectors = encoder.encode(list(framework.off_topic)) if framework.off_topic else None
         self.practice_automated = np.asarray(
@@ -274,7 +275,9 @@ class Extractor:
             found = self._match(clause, bodies[i], own[i], turn, self.params.match_threshold, 1.0, prior)
             if not found and is_bare_reply(clause.text):
                 found = self._closed_answer(clause, turn, prior)
-                if not found:
+                # "Otherwise, not really." to an open question denies nothing in particular: it
+                # is about whatever the answer left out, not the question's most basic practice.
+                if not found and not is_beyond_that(clause.text):
                     # A bare reply has nothing but the question to go on, so a looser match of the
                     # question to the framework's questions is better than reading nothing.
                     practices = question_practices or self._question_practices(
@@ -390,7 +393,12 @@ class Extractor:
         # "Promotion is gated by a policy, not a person" resembles "promotion depends on someone's
         # judgement"; its negation denies the manual way, so it is a claim in both polarity tests.
         claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
-        present, present_cue = bank.best_per_practice(sims, missing=False)
+        manual = manual_marker(body)
+        automatic = automatic_marker(body)
+        # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
+        # that says the work is automatic is never read as a practice described as done by hand.
+        present_sims = np.where(bank.cue_manual, -1.0, sims) if automatic and not manual else sims
+        present, present_cue = bank.best_per_practice(present_sims, missing=False)
         missing, missing_cue = bank.best_per_practice(sims, missing=True)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
@@ -403,8 +411,6 @@ class Extractor:
             for index in bank.gated:
                 if not bank.practices[index].admits(body):
                     score[index] = -1.0
-        manual = manual_marker(body)
-        automatic = automatic_marker(body)
         if automatic and not manual:
             score = score + np.where(bank.practice_automated, self.params.automation_bonus, 0.0)
         if bank.off_topic_vectors is not None and len(score):
@@ -425,10 +431,6 @@ class Extractor:
                     above = automated
             if above.max(initial=-1.0) >= missing_floor:
                 score = above
-            elif self.params.negated_ad_hoc_extra > 0:
-                # A negation that names no practice describes the ad-hoc state only when it is
-                # clearly about one: "Regulation, not a model problem" is not unclear ownership.
-                score = np.where(score >= threshold + self.params.negated_ad_hoc_extra, score, -1.0)
         observations: list[Observation] = []
         best_by_dimension: dict[str, int] = {}
         ranked = np.argsort(-score)

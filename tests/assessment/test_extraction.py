@@ -470,3 +470,18 @@ def test_what_is_said_about_a_practice_outweighs_what_is_inferred_from_another()
     )
     assert [f.status for f in aggregate([said, inferred])] == [Status.PRESENT]
     assert [f.status for f in aggregate([inferred])] == [Status.ABSENT]  # alone, the inference stands
+
+
+def test_otherwise_not_really_to_an_open_question_denies_nothing_in_particular(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "How do the analytics group and the plant IT people coordinate around those releases?"
+    assert read(engine, "Otherwise, not really.", question) == {}
+
+
+def test_automated_deployment_is_never_read_as_manual_deployment(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Deployment is automated")
+    assert found == {"development.continuous-delivery": Status.PRESENT}
+
+
+def test_targets_agreed_with_the_business_are_business_kpis(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "The operations directors agree the forecast accuracy targets with us every quarter."
+    assert read(engine, answer).get("collaboration.business-kpis") is Status.PRESENT

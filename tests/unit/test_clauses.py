@@ -485,3 +485,16 @@ def test_a_list_of_steps_in_the_imperative_is_manual_work() -> None:
     assert manual_marker("run the training script, copy the model file to the server, restart the service.")
     assert manual_marker("pull, run the install script, restart the service.")
     assert manual_marker("Runs nightly on the new data, and deploys itself") is None
+
+
+def test_a_list_of_denials_may_end_in_a_statement() -> None:
+    assert [c.text for c in denial_items("No canary, no shadow, it's a full cutover.")] == [
+        "No canary",
+        "no shadow",
+        "it's a full cutover.",
+    ]
+    assert denial_items("No canary, it is a full cutover") == []  # one denial is no list
+
+
+def test_a_proposal_is_not_practice() -> None:
+    assert read_mood("We proposed a centre of excellence two years ago").mood is Mood.PLANNED
