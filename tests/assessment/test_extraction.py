@@ -475,6 +475,9 @@ def test_what_is_said_about_a_practice_outweighs_what_is_inferred_from_another()
 def test_otherwise_not_really_to_an_open_question_denies_nothing_in_particular(engine) -> None:  # type: ignore[no-untyped-def]
     question = "How do the analytics group and the plant IT people coordinate around those releases?"
     assert read(engine, "Otherwise, not really.", question) == {}
+    # Nor does it deny the practice just described.
+    found = read(engine, "We have a call with IT the day before each release. Otherwise, nah.", question)
+    assert found == {"collaboration.deployment-meetings": Status.PRESENT}
 
 
 def test_automated_deployment_is_never_read_as_manual_deployment(engine) -> None:  # type: ignore[no-untyped-def]
