@@ -396,10 +396,11 @@ class Extractor:
         manual = manual_marker(body)
         automatic = automatic_marker(body)
         # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
-        # that says the work is automatic is never read as a practice described as done by hand.
-        present_sims = np.where(bank.cue_manual, -1.0, sims) if automatic and not manual else sims
-        present, present_cue = bank.best_per_practice(present_sims, missing=False)
-        missing, missing_cue = bank.best_per_practice(sims, missing=True)
+        # that says the work is automatic is never read through a cue that describes it done by hand
+        # (on either side: "promotion is still manual" is no reading of "promotion is automated").
+        cue_sims = np.where(bank.cue_manual, -1.0, sims) if automatic and not manual else sims
+        present, present_cue = bank.best_per_practice(cue_sims, missing=False)
+        missing, missing_cue = bank.best_per_practice(cue_sims, missing=True)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus

@@ -488,3 +488,10 @@ def test_automated_deployment_is_never_read_as_manual_deployment(engine) -> None
 def test_targets_agreed_with_the_business_are_business_kpis(engine) -> None:  # type: ignore[no-untyped-def]
     answer = "The operations directors agree the forecast accuracy targets with us every quarter."
     assert read(engine, answer).get("collaboration.business-kpis") is Status.PRESENT
+
+
+def test_automated_deployment_is_not_read_through_a_cue_that_calls_it_manual(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Getting a new model into production is automated end to end")
+    assert found.get("development.continuous-delivery") is Status.PRESENT
+    found = read(engine, "Getting a model onto the edge boxes is still manual")
+    assert found.get("development.continuous-delivery") is Status.ABSENT
