@@ -88,17 +88,18 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
     for index, (start, end) in enumerate(trimmed):
         if start >= end:
             continue
-        words = len(answer[start:end].split())
+        text = answer[start:end]
+        words = len(text.split())
         previous = answer[merged[-1][0] : merged[-1][1]] if merged else ""
         # A short question the stakeholder asks themselves ("Drift detection? Not yet.") heads the
         # clause after it, not the one before: it is what the reply is about.
-        heads_next = index < last and answer[start:end].endswith("?")
+        heads_next = index < last and text.endswith("?")
         # "Only around a release. Otherwise, nah.": the reply is about what the clause before left
         # out, so it must not deny that clause.
-        beyond = is_beyond_that(answer[start:end]) and is_bare_reply(answer[start:end])
+        beyond = is_beyond_that(text) and is_bare_reply(text)
         # "..., the same script every time. No CI; we looked at ...": a short denial is a statement
         # of its own, and joined to a neighbour it would deny that one.
-        denial = _SHORT_DENIAL.match(answer[start:end]) is not None
+        denial = _SHORT_DENIAL.match(text) is not None
         previous_denial = _SHORT_DENIAL.match(previous) is not None
         if merged and (
             (words < _MIN_CLAUSE_WORDS and not heads_next and not beyond and not denial)
@@ -612,7 +613,6 @@ def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
 
 
-_LEADING_NO = re.compile(r"^\s*(?:no|nope|nah|not really|not as such|not at all)\b", re.IGNORECASE)
 _LEADING_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure)\b", re.IGNORECASE)
 
 
@@ -626,9 +626,10 @@ def leading_reply_mood(text: str) -> Mood | None:
     rest = read_mood(body).mood
     if rest is not Mood.AFFIRMED:
         return rest
-    if _LEADING_NO.match(text):
+    reply = text[: len(text) - len(body)]  # "No, " / "Nope, " / "Well, ": the words stripped
+    if _NEGATED.search(reply):
         return Mood.NEGATED
-    return Mood.AFFIRMED if _LEADING_YES.match(text) else None
+    return Mood.AFFIRMED if _LEADING_YES.match(reply) else None
 
 
 def read_mood(text: str) -> Reading:

@@ -393,6 +393,8 @@ class Extractor:
         # "Promotion is gated by a policy, not a person" resembles "promotion depends on someone's
         # judgement"; its negation denies the manual way, so it is a claim in both polarity tests.
         claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
+        # Whether the clause itself denies or restricts in words; asked of every candidate practice.
+        body_denies = says_missing_in_words(body)
         manual = manual_marker(body)
         automatic = automatic_marker(body)
         # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
@@ -445,12 +447,12 @@ class Extractor:
                 continue
             best_by_dimension[dimension.id] = int(index)
             matched_missing = self._reads_missing(
-                index, present, missing, missing_cue, mood.mood, body, claims_automation
+                index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
             )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
                 lower = self._least_advanced_alike(
-                    score, int(index), dimension.id, present, missing, claims_automation, present_cue, body
+                    score, int(index), dimension.id, present, missing, claims_automation, present_cue, body_denies
                 )
                 if lower != index:
                     index = lower
@@ -458,7 +460,7 @@ class Extractor:
                     _, level, practice = self.framework.practice_index[pid]
                     best_by_dimension[dimension.id] = index
                     matched_missing = self._reads_missing(
-                        index, present, missing, missing_cue, mood.mood, body, claims_automation
+                        index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
                     )
                     status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
@@ -499,7 +501,7 @@ class Extractor:
         missing: np.ndarray,
         missing_cue: np.ndarray,
         mood: Mood,
-        body: str,
+        body_denies: bool,
         claims_automation: bool,
     ) -> bool:
         """Whether the clause matched the practice's missing side rather than its present side.
@@ -512,7 +514,7 @@ class Extractor:
             return False
         margin = self.params.polarity_margin
         cue = int(missing_cue[index])
-        if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not says_missing_in_words(body):
+        if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not body_denies:
             margin += self.params.worded_missing_margin
         return _missing_side_wins(index, present, missing, margin)
 
@@ -525,7 +527,7 @@ class Extractor:
         missing: np.ndarray,
         claims_automation: bool,
         present_cue: np.ndarray,
-        body: str,
+        body_denies: bool,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -545,9 +547,7 @@ class Extractor:
             # so many words: "owned jointly by ..., who share the on-call duty" is not "nobody owns a
             # model", while "I send the file by email to Marek" is the ad-hoc hand-over itself.
             denied_ad_hoc = (
-                bank.practice_levels[other] == 1
-                and bool(bank.cue_denies[int(present_cue[other])])
-                and not says_missing_in_words(body)
+                bank.practice_levels[other] == 1 and bool(bank.cue_denies[int(present_cue[other])]) and not body_denies
             )
             if bank.practice_levels[other] < bank.practice_levels[best] and reads_present and not denied_ad_hoc:
                 best = int(other)
