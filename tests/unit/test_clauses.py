@@ -336,9 +336,23 @@ def test_bare_replies_include_colloquial_ones(reply: str) -> None:
         ("We track a couple of numbers about how we work", Mood.AFFIRMED),
         ("A couple of models have tests", Mood.PARTIAL),
         ("Nope.", Mood.NEGATED),
+        ("Fortnightly sync, never skipped one", Mood.AFFIRMED),  # a denied lapse
+        ("we never miss a standup", Mood.AFFIRMED),
+        ("Tom checks the server's up, which is more than we used to do", Mood.AFFIRMED),
+        ("We never had a meeting", Mood.NEGATED),
+        ("and I think someone tried a canary once in staging", Mood.PARTIAL),
+        ("We tried MLflow once in a hackathon", Mood.PARTIAL),
+        ("Would I like it automated? Sure.", Mood.PLANNED),
+        ("we looked at GitHub Actions, but the firewall blocks it", Mood.PLANNED),
+        ("we looked at the dashboard and saw the drift", Mood.AFFIRMED),
+        ("Fairness monitoring is something compliance keeps asking about", Mood.PLANNED),
+        ("The weak spot is ground truth.", Mood.NEGATED),
+        ("Up to last year we just emailed them the model file", Mood.NEGATED),
+        ("Incidents go through the normal process, we don't have a separate ML queue", Mood.AFFIRMED),
+        ("We proposed a centre of excellence two years ago", Mood.PLANNED),
     ],
 )
-def test_moods_read_this_session(text: str, mood: Mood) -> None:
+def test_moods_of_single_clauses(text: str, mood: Mood) -> None:
     assert read_mood(text).mood is mood
 
 
@@ -423,28 +437,6 @@ def test_a_reply_about_everything_else_stands_apart_from_the_clause_before() -> 
 @pytest.mark.parametrize(
     ("text", "mood"),
     [
-        ("Fortnightly sync, never skipped one", Mood.AFFIRMED),  # a denied lapse
-        ("we never miss a standup", Mood.AFFIRMED),
-        ("Tom checks the server's up, which is more than we used to do", Mood.AFFIRMED),
-        ("We never had a meeting", Mood.NEGATED),
-        ("and I think someone tried a canary once in staging", Mood.PARTIAL),
-        ("We tried MLflow once in a hackathon", Mood.PARTIAL),
-        ("Would I like it automated? Sure.", Mood.PLANNED),
-        ("we looked at GitHub Actions, but the firewall blocks it", Mood.PLANNED),
-        ("we looked at the dashboard and saw the drift", Mood.AFFIRMED),
-        ("Fairness monitoring is something compliance keeps asking about", Mood.PLANNED),
-        ("The weak spot is ground truth.", Mood.NEGATED),
-        ("Up to last year we just emailed them the model file", Mood.NEGATED),
-        ("Incidents go through the normal process, we don't have a separate ML queue", Mood.AFFIRMED),
-    ],
-)
-def test_moods_read_in_the_eighth_session(text: str, mood: Mood) -> None:
-    assert read_mood(text).mood is mood
-
-
-@pytest.mark.parametrize(
-    ("text", "mood"),
-    [
         ("No, it's a straight replacement.", Mood.NEGATED),
         ("Yes, on one model only.", Mood.PARTIAL),
         ("Yeah, it runs every night.", Mood.AFFIRMED),
@@ -494,7 +486,3 @@ def test_a_list_of_denials_may_end_in_a_statement() -> None:
         "it's a full cutover.",
     ]
     assert denial_items("No canary, it is a full cutover") == []  # one denial is no list
-
-
-def test_a_proposal_is_not_practice() -> None:
-    assert read_mood("We proposed a centre of excellence two years ago").mood is Mood.PLANNED
