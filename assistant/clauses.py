@@ -46,9 +46,15 @@ _BOUNDARY = re.compile(
     r"|(?:\s*[;:]\s+)"
     r"|(?:\s+[-–—]+\s+)"
     # "Promotion, though, is a manual step" is one clause: a "though" between commas is an aside.
-    r"|(?:,?\s+(?=(?:but|however|although|though(?!,)|whereas|except|otherwise)\b))"
+    # "An on-call rota, but it covers the cluster, not the models": a "but" that only narrows the
+    # clause before to something other than the models denies it for them, so it stays joined.
+    r"|(?:,?\s+(?=(?:but(?!\s+(?:it|that|this|they|those)\b[^.;!?]{0,40}?\bnot (?:for )?(?:the |our |any )?"
+    r"(?:ml |machine[- ]learning )?models?\b)|however|although|though(?!,)|whereas|except|otherwise)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
-    r"|(?:,\s+(?=(?:and|so|while|then|plus)\b))"
+    # "..., and they review it with us every month" reviews what the clause before named (the
+    # KPIs), so it stays joined: alone, "review it every month" reads as any review at all.
+    r"|(?:,\s+(?=(?:and|so|while|then|plus)\b)(?!and (?:[\w-]+ ){0,2}(?:reviews?|discuss(?:es)?|checks?|tracks?|"
+    r"revisits?|goes through|go through|looks? at) (?:it|them)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
     r"|(?:\n+)"
@@ -61,7 +67,8 @@ _BOUNDARY = re.compile(
 )
 _MIN_CLAUSE_WORDS = 3
 _SHORT_DENIAL = re.compile(
-    r"^\s*(?:no|zero|never any) (?!(?:idea|clue|way|problem|worries)\b)[\w/.+#-]+\s*[.;!]?\s*$", re.IGNORECASE
+    r"^\s*(?:(?:no|zero|never any) (?!(?:idea|clue|way|problem|worries)\b)|nothing(?:'s| is) )[\w/.+#-]+\s*[.;!]?\s*$",
+    re.IGNORECASE,
 )
 # "Otherwise, nah.": a bare reply about everything beyond what was just said.
 _BEYOND_THAT = r"(?:otherwise|apart from that|beyond that|outside (?:of )?that|other than that|besides that)"
@@ -106,8 +113,14 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
             or (len(previous.split()) < 2 and not previous_denial)
             # A heading the next clause explains: "Azure DevOps. Every commit runs the build
             # pipeline" (alone, "Azure DevOps." read as whichever cue names the tool). A bare reply
-            # ("Not really.") keeps its own clause: it answers the question.
-            or (len(previous.split()) < _MIN_CLAUSE_WORDS and not is_bare_reply(previous) and not previous_denial)
+            # ("Not really.") keeps its own clause: it answers the question; so does a reply the
+            # next sentence denies something beside ("Around releases. There's no standing meeting").
+            or (
+                len(previous.split()) < _MIN_CLAUSE_WORDS
+                and not is_bare_reply(previous)
+                and not previous_denial
+                and read_mood(text).mood is not Mood.NEGATED
+            )
             or _leading_phrase(answer, *merged[-1])
         ):
             merged[-1] = (merged[-1][0], end)
@@ -201,6 +214,8 @@ _PLANNED = re.compile(
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
         r"kicking the t[iy]res (?:on|of)|trying out|playing (?:around )?with)",
         r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        # "Feeding the labels back is in the FY26 plan" (but "we follow the plan" names one that exists).
+        r"(?:is|are|'s|'re) (?:in|on) (?:the|our|this|next) (?:[\w'-]+ ){0,2}?(?:plan|budget)\b",
         # "There's a business case for drift detection; it's gone to the procurement committee."
         r"(?:a|the|our) business case (?:for|to)",
         r"(?:gone|went|sent|going|submitted) (?:up )?to (?:the )?(?:procurement|budget|funding|investment) "
@@ -255,7 +270,7 @@ _ROLE = (
 )
 # People at work, titled or not. Shared by the patterns that must tell a person from a thing:
 # "one of our engineers" is not partial practice; "an analyst reruns it" is manual work.
-_PEOPLE = rf"(?:{_ROLE}|people|persons?|humans?|colleagues?|guys|team members?)"
+_PEOPLE = rf"(?:{_ROLE}|people|persons?|humans?|colleagues?|guys|team members?|on-?call(?: person)?)"
 
 
 _PARTIAL = re.compile(
@@ -408,7 +423,7 @@ _INSTRUCTION = re.compile(
 
 # Words that say a person does the work: an automated practice described this way is not in place.
 _STEP_VERB = (
-    r"(?:activate|run|copy|restart|edit|upload|pull|install|ssh|paste|click|log in(?:to)?|scp|rsync|update|move)"
+    r"(?:activate|run|copy|restart|edit|upload|pull|install|ssh|paste|click|log in(?:to)?|scp|rsync|update|move|export)"
 )
 _MANUAL = re.compile(
     # A list of steps in the imperative is what a person does: "run train.py, copy the pickle to
@@ -422,7 +437,8 @@ _MANUAL = re.compile(
     # One word may name the kind: "the model owner retrains it", "a data scientist reruns it".
     rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
     r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|decides?|"
-    r"starts?|triggers?|launch(?:es)?)\b"
+    # "someone clicks approve, Argo CD rolls it out" is an approval gate on automated delivery.
+    r"starts?|triggers?|launch(?:es)?|(?:press(?:es)?|clicks?)(?! (?:on )?(?:the |an? )?approv))\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
     rf"|\b(?:someone|somebody|(?:an?|the) (?:data )?{_PEOPLE})\b"
@@ -436,7 +452,7 @@ _AUTOMATIC = re.compile(
     r"\b(?:automatic(?:ally)?|automated|auto-?\w+|on (?:its|their) own|by itself|by themselves|"
     r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off|"
     # "We do not compare predictions with outcomes on a continuous basis" denies the continuous form.
-    r"continuous(?:ly)?|on a continuous basis|in real[- ]time|real-time)\b",
+    r"continuous(?:ly)?|on a continuous basis|in real[- ]time)\b",
     re.IGNORECASE,
 )
 
@@ -453,7 +469,8 @@ _ONLY_MANUAL = re.compile(r"\b(?:the )?only (?:manual|human|hand-?made)\b", re.I
 
 def manual_marker(text: str) -> str | None:
     """The words that describe manual work in ``text`` ("by hand", "when I notice"), if any."""
-    match = _MANUAL.search(_ONLY_MANUAL.sub(" ", text))
+    # "with no manual approval", "not by hand": the manual way named only to deny it.
+    match = _MANUAL.search(_DOES_WITHOUT_PEOPLE.sub(" ", _ONLY_MANUAL.sub(" ", text)))
     return match.group(0) if match else None
 
 
@@ -468,6 +485,8 @@ _WITHOUT_PEOPLE = (
     r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
     r"approve|intervene|kick|run|push|begin|wake|get up|step in|babysit|sign off|watch)\b"
     r"|\b(?:nobody|no ?one|no human|no person) (?:clicks|presses|pushes|touches|approves|signs off)\b"
+    # "gated by policy checks in the pipeline with no manual approval"
+    r"|\bno (?:manual|human) (?:approvals?|steps?|sign-?offs?|gates?|interventions?|involvement|clicks?)\b"
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
@@ -479,7 +498,7 @@ _DOES_WITHOUT_PEOPLE = re.compile(_WITHOUT_PEOPLE, re.IGNORECASE)
 # Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
 _NOT_A_DENIAL = re.compile(
     r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
-    r"without fail|not a problem|no problem|nothing else)\b"
+    r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else)\b"
     # "Model incidents go through the normal process, we don't have a separate ML queue": no
     # separate process is the integration itself.
     r"|\b(?:no|not a|not any|(?:don'?t|do not|doesn'?t|does not) (?:have|need|run|keep) (?:a|any)|without (?:a|any)) "
@@ -536,7 +555,7 @@ def is_ignorance(text: str) -> bool:
 # says so about a whole area gives no evidence on it, so stray readings elsewhere that seem to be
 # about that area are more likely misreadings than knowledge (``assistant.extraction``).
 _DEFERS_TO_OTHERS = re.compile(
-    r"\bnot (?:really |exactly )?(?:my|our) (?:area|department|job|field|remit|side|patch|domain|world|thing|"
+    r"(?:\bnot|n't) (?:really |exactly )?(?:my|our) (?:area|department|job|field|remit|side|patch|domain|world|thing|"
     r"responsibility|speciality|specialty|expertise|business|bag|wheelhouse|territory|corner)\b"
     r"|\bnot mine\b|\boutside (?:of )?(?:my|our) (?:area|remit|knowledge|expertise|world|bubble)\b"
     r"|\b(?:that'?s|that is|it'?s|it is|that would be|that'?d be|belongs to|sits with|lives with) "

@@ -43,6 +43,7 @@ from assistant.clauses import (
 )
 from assistant.findings import Evidence, Finding, Status
 from assistant.framework import Framework, Practice
+from assistant.informal import normalise
 from assistant.text import stem, terms
 
 #: Answers longer than this are read up to here; the rest is still stored, never lost.
@@ -51,6 +52,10 @@ MAX_ANSWER_CHARS = 20_000
 
 class Encoder(Protocol):
     def encode(self, texts: list[str]) -> np.ndarray: ...
+
+
+#: Clauses this short are reply fragments that lean on the question for their verb.
+_FRAGMENT_WORDS = 4
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,9 @@ class ExtractionParams:
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
+    off_question_extra: float = 0.03  # a reading outside the dimension the question asked about needs this much
+    # more: "I've been paged at 4am for it" answers a question on shared ownership, not on alerting (+2 -1 levels
+    # over the 18 read sets; 0.05: +3 -6)
 
 
 @dataclass(frozen=True)
@@ -223,7 +231,7 @@ class Extractor:
         """Mark what ``observations_in_context`` weighs a reading by (any engine's reading): the
         dimension its question asked about, and the one its answer sends elsewhere, if any."""
         reading.question_dimension = self._single_dimension(self._question_practices(turn))
-        if not reading.observations and defers_to_others(turn.answer[:MAX_ANSWER_CHARS]):
+        if not reading.observations and defers_to_others(normalise(turn.answer[:MAX_ANSWER_CHARS]).text):
             # Such an answer has nothing but the question to go on, as a bare reply has: the same
             # looser match of the question to the framework's questions.
             practices = self._question_practices(turn, self.params.bare_question_threshold)
@@ -236,8 +244,17 @@ class Extractor:
         return dimensions.pop() if len(dimensions) == 1 else None
 
     def _read_answer(self, turn: AnswerTurn) -> TurnReading:
+        """Read the answer as if written out ("we dont have ci atm"), quoting the stakeholder's own words."""
+        informal = normalise(turn.answer[:MAX_ANSWER_CHARS])
+        reading = self._read_text(turn, informal.text)
+        if informal.changed:
+            quoted = [(o, informal.quote(o.quote)) for o in reading.observations]
+            reading.observations = [replace(o, quote=q) for o, q in quoted if q is not None]
+            reading.instructions_ignored = [informal.quote(t) or t for t in reading.instructions_ignored]
+        return reading
+
+    def _read_text(self, turn: AnswerTurn, answer: str) -> TurnReading:
         reading = TurnReading()
-        answer = turn.answer[:MAX_ANSWER_CHARS]
         clauses = [c for c in segment(answer) if c.text.strip()]
         evidence_clauses: list[Clause] = []
         for clause in clauses:
@@ -411,8 +428,12 @@ class Extractor:
         if mood.mood is not Mood.NEGATED:
             # The required words qualify a claim ("we meet *every other Tuesday*"); a denial such as
             # "we've never had a meeting" denies the practice whatever the cadence.
+            # A reply fragment ("Around releases.") borrows its verb from the question ("How often
+            # do you meet?"), so the question's words count towards the required ones too.
+            fragment = len(body.split()) <= _FRAGMENT_WORDS
             for index in bank.gated:
-                if not bank.practices[index].admits(body):
+                practice = bank.practices[index]
+                if not practice.admits(body) and not (fragment and practice.admits(f"{turn.question} {body}")):
                     score[index] = -1.0
         if automatic and not manual:
             score = score + np.where(bank.practice_automated, self.params.automation_bonus, 0.0)
@@ -464,6 +485,9 @@ class Extractor:
                     )
                     status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
+                continue
+            # The prior marks the question's dimension; a reading outside it is a stray one when weak.
+            if prior is not None and prior[index] <= 0 and score[index] < threshold + self.params.off_question_extra:
                 continue
             # A weak match that would hold a level back does more harm than a missed one; explicit
             # plans and partial practice are signalled in words, so they need no extra margin.

@@ -24,6 +24,7 @@ from assistant.engines import Engine
 from assistant.extraction import AnswerTurn, Observation, TurnReading, aggregate, observations_in_context
 from assistant.findings import Status
 from assistant.framework import Dimension, Question
+from assistant.informal import normalise
 from assistant.prompts import PromptSet, load_prompts
 from assistant.scoring import DimensionScore, score_dimension
 
@@ -85,7 +86,7 @@ _CONFIRM = re.compile(
 
 def classify(text: str) -> Intent:
     """What a stakeholder message is: an answer, or one of the interview's controls."""
-    cleaned = " ".join(text.lower().strip().split()).strip(" .!?")
+    cleaned = " ".join(normalise(text).text.lower().strip().split()).strip(" .!?")  # "idk" is "I don't know"
     if not cleaned:
         return Intent.EMPTY
     for intent, pattern in _INTENTS:

@@ -402,9 +402,9 @@ def test_an_area_sent_elsewhere_in_answer_to_a_loosely_worded_question(engine) -
     turns = [
         AnswerTurn(
             1,
-            "Is the business involved in how the models perform?",
-            "The business owner and my team agree the KPIs every quarter, save rate and campaign uplift, "
-            "and we review them together in the quarterly business review.",
+            "How does your model get into the app?",
+            "I upload the model file to an S3 bucket. A Lambda function watches the bucket and hot-swaps the "
+            "model on our SageMaker endpoint.",
         ),
         AnswerTurn(
             2,
@@ -412,7 +412,7 @@ def test_an_area_sent_elsewhere_in_answer_to_a_loosely_worded_question(engine) -
             "Honestly, I couldn't tell you. That is the platform people's world, you would have to ask them.",
         ),
     ]
-    assert engine.assess(turns[:1]).levels["monitoring"] is not None  # the review reads as maintenance
+    assert engine.assess(turns[:1]).levels["monitoring"] is not None  # "watches the bucket" reads as monitoring
     assert engine.assess(turns).levels["monitoring"] is None
 
 
@@ -495,3 +495,41 @@ def test_automated_deployment_is_not_read_through_a_cue_that_calls_it_manual(eng
     assert found.get("development.continuous-delivery") is Status.PRESENT
     found = read(engine, "Getting a model onto the edge boxes is still manual")
     assert found.get("development.continuous-delivery") is Status.ABSENT
+
+
+def test_a_reply_fragment_borrows_its_verb_from_the_question(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "How often do you and the Knowledge Management team meet?"
+    found = read(engine, "Around releases. There's no standing meeting.", question)
+    assert found == {
+        "collaboration.deployment-meetings": Status.PRESENT,
+        "collaboration.regular-meetings": Status.ABSENT,
+    }
+
+
+def test_an_on_call_that_leaves_out_the_models_is_no_shared_ownership(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "The platform team has an on-call rota, but it covers the cluster, not the models.")
+    assert found == {"collaboration.shared-ownership": Status.ABSENT}
+    found = read(engine, "The model isn't on IT's on-call, so if it breaks out of hours it waits until Monday.")
+    assert found.get("collaboration.shared-ownership") is Status.ABSENT
+    assert "monitoring.basic-health-checks" not in found
+
+
+def test_a_weak_reading_outside_the_question_dimension_is_a_stray_one(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = (
+        "It's genuinely shared. The delay model is on the same on-call as the ops control systems and we're "
+        "on the rota — I've been paged at 4am for it, so I can vouch."
+    )
+    found = read(engine, answer, "How is the work shared between your team and the people who run operational IT?")
+    assert found == {"collaboration.shared-ownership": Status.PRESENT}
+    # Asked about monitoring, the same words are evidence of alerting.
+    found = read(
+        engine, "I've been paged at 4am for it.", "How do you find out that a model in production has a problem?"
+    )
+    assert found == {"monitoring.failure-alerts": Status.PRESENT}
+
+
+def test_chat_typing_reads_as_written_out_and_quotes_what_was_typed(engine) -> None:  # type: ignore[no-untyped-def]
+    # read() asserts that every quote is verbatim in the answer as typed.
+    assert read(engine, "there isnt a dashboard tbh") == {"monitoring.dashboards": Status.ABSENT}
+    assert read(engine, "we havent got canary deploys yet") == {"development.progressive-delivery": Status.ABSENT}
+    assert read(engine, "idk tbh", "How do you find out that a model in production has a problem?") == {}

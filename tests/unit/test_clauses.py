@@ -192,6 +192,12 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         ("The operator retrains it each month", True),
         ("When a drift alert fires, the engineer on duty decides whether to retrain", True),
         ("An admin reruns the scoring job when it fails", True),
+        ("If drift crosses the threshold, the on-call decides whether to roll back or retrain", True),
+        ("Promotion to production is a button someone presses once we're comfortable", True),
+        # Clicking approve is a gate on automated delivery, not the delivery done by hand.
+        ("Once it's merged and someone from RSE clicks approve, Argo CD rolls it out", False),
+        # The manual way named only to deny it.
+        ("Promotion is gated by policy checks in the pipeline with no manual approval", False),
     ],
 )
 def test_a_person_doing_the_work_is_manual(text: str, manual: bool) -> None:
@@ -382,6 +388,7 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         ("That's the platform team's job.", True),
         ("Sorry, I'm too new to say much about that.", True),
         ("That is the platform people's world, you would have to ask them.", True),
+        ("What happens with the model after go-live isn't my area, so I can't speak to that.", True),
         ("I'm not sure.", False),  # unsure of one detail, not a whole area
         ("We have a separate team for ops that is on call", False),
         ("It is the data team that deploys it", False),  # a claim about who does the work
@@ -486,3 +493,32 @@ def test_a_list_of_denials_may_end_in_a_statement() -> None:
         "it's a full cutover.",
     ]
     assert denial_items("No canary, it is a full cutover") == []  # one denial is no list
+
+
+def test_a_but_that_narrows_a_practice_to_something_other_than_the_models_stays_joined() -> None:
+    answer = "The platform team has an on-call rota, but it covers the cluster, not the models."
+    assert [c.text for c in segment(answer)] == [answer]
+    assert read_mood(answer).mood is Mood.NEGATED
+    # An ordinary "but" still starts a clause of its own.
+    assert len(segment("We have dashboards, but nobody watches them.")) == 2
+
+
+def test_a_short_reply_keeps_its_own_clause_before_a_denial() -> None:
+    texts = [c.text for c in segment("Around releases. There's no standing meeting.")]
+    assert texts == ["Around releases.", "There's no standing meeting."]
+    assert [c.text for c in segment("If it's badly off, I refit it. Nothing's automated.")] == [
+        "If it's badly off, I refit it.",
+        "Nothing's automated.",
+    ]
+
+
+def test_a_plan_named_by_its_period_is_a_plan() -> None:
+    assert read_mood("Feeding the auditors' dispositions back as labels is in the FY26 plan.").mood is Mood.PLANNED
+    assert read_mood("Evidently is in the Q3 plan.").mood is Mood.PLANNED
+    assert read_mood("The on-call follows the plan we wrote").mood is Mood.AFFIRMED
+
+
+def test_a_review_of_what_the_clause_before_named_stays_joined_to_it() -> None:
+    answer = "The ops control managers agreed the KPI, and they review it with us every month."
+    assert [c.text for c in segment(answer)] == [answer]
+    assert len(segment("We have Grafana dashboards, and alerts go to Slack.")) == 2

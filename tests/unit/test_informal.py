@@ -1,0 +1,55 @@
+"""Informal writing is read written out, and quoted in the stakeholder's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.clauses import Mood, is_ignorance, read_mood
+from assistant.informal import normalise
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled"),
+    [
+        ("we dont have ci atm", "we don't have ci at the moment"),
+        ("idk tbh", "I don't know to be honest"),
+        ("we don’t have CI", "we don't have CI"),
+        ("Dont know, its in prod w/o tests", "Don't know, its in production without tests"),
+        ("theres no dashboard rn", "there's no dashboard right now"),
+        ("Im the ML lead", "I'm the ML lead"),
+    ],
+)
+def test_informal_spellings_are_written_out(typed: str, spelled: str) -> None:
+    assert normalise(typed).text == spelled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have CI on every merge.",  # nothing to write out
+        "It's in its own repo",  # "its" and "it's" are both words
+        "We won't, we can't and we don't.",  # apostrophes already there
+        "The prodigal model; the idkfa flag; dontcare",  # only whole words
+        "w/o/x is a path",  # a slash inside a path is not an abbreviation
+    ],
+)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert normalise(text).text == text
+    assert not normalise(text).changed
+
+
+def test_a_quote_of_the_written_out_text_is_the_stakeholders_own_words() -> None:
+    informal = normalise("ok so we dont have ci atm. models go to prod by hand")
+    assert informal.text == "ok so we don't have ci at the moment. models go to production by hand"
+    assert informal.quote("we don't have ci at the moment") == "we dont have ci atm"
+    assert informal.quote("models go to production by hand") == "models go to prod by hand"
+    assert informal.quote("not in the text") is None
+    # A span that starts or ends inside a written-out word quotes the whole word typed.
+    assert informal.original(informal.text.index("'t have"), informal.text.index(" have")) == "dont"
+
+
+def test_moods_read_from_chat_typing() -> None:
+    assert read_mood(normalise("there isnt a dashboard").text).mood is Mood.NEGATED
+    assert read_mood(normalise("we havent got canary deploys yet").text).mood is Mood.NEGATED
+    assert read_mood(normalise("gonna set up mlflow next sprint").text).mood is Mood.PLANNED
+    assert is_ignorance(normalise("idk tbh").text)
