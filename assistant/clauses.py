@@ -51,6 +51,8 @@ _BOUNDARY = re.compile(
     r"|(?:,?\s+(?=(?:but(?!\s+(?:it|that|this|they|those)\b[^.;!?]{0,40}?\bnot (?:for )?(?:the |our |any )?"
     r"(?:ml |machine[- ]learning )?models?\b)|however|although|though(?!,)|whereas|except|otherwise)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
+    # "We only meet them in release week, there's no standing meeting": a denial after a comma.
+    r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
     # "..., and they review it with us every month" reviews what the clause before named (the
     # KPIs), so it stays joined: alone, "review it every month" reads as any review at all.
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b)(?!and (?:[\w-]+ ){0,2}(?:reviews?|discuss(?:es)?|checks?|tracks?|"
@@ -172,6 +174,31 @@ def denial_items(text: str) -> list[Clause]:
     return items if len(items) >= 2 else []
 
 
+# "Apart from a meeting the day before a release we have no regular meetings": the exception is a
+# practice in place, the rest denies another. Joined, the denial would deny the exception too.
+_EXCEPTION_THEN_DENIAL = re.compile(
+    r"^(?:(?:and|but|so)\s+)?(?:apart from|aside from|other than|except(?: for)?|besides|outside(?: of)?)\s[^,;]{3,80}?"
+    r",?\s+(?=(?:we|i|they|there)(?:'s| is| are| have| has|'ve| had)? (?:no|never|not|nothing)\b|"
+    r"(?:we|i|they) (?:do not|don't|never|rarely|hardly)\b)",
+    re.IGNORECASE,
+)
+
+
+_EXCEPTION_WORDS = 6
+
+
+def exception_apart(text: str) -> list[Clause]:
+    """An exception and the denial after it as two clauses, with offsets into ``text``; empty when
+    ``text`` is not of that shape."""
+    match = _EXCEPTION_THEN_DENIAL.match(text)
+    # "Outside release days we don't meet" is one statement: a short exception names no practice.
+    if match is None or len(text[: match.end()].split()) < _EXCEPTION_WORDS:
+        return []
+    head = _trim(text, 0, match.end())
+    tail = _trim(text, match.end(), len(text))
+    return [Clause(*head, text[head[0] : head[1]]), Clause(*tail, text[tail[0] : tail[1]])]
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in _EDGE:
         start += 1
@@ -213,6 +240,9 @@ _PLANNED = re.compile(
         r"(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
         r"kicking the t[iy]res (?:on|of)|trying out|playing (?:around )?with)",
+        # "Shadow deployments are being evaluated."
+        r"(?:is|are|'s|'re) (?:currently |still |now )?being (?:evaluated|considered|explored|investigated|trialled|"
+        r"trialed|piloted|scoped|discussed|looked (?:at|into)|tested out)",
         r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
         # "Feeding the labels back is in the FY26 plan" (but "we follow the plan" names one that exists).
         r"(?:is|are|'s|'re) (?:in|on) (?:the|our|this|next) (?:[\w'-]+ ){0,2}?(?:plan|budget)\b",
@@ -403,6 +433,9 @@ _INSTRUCTION = re.compile(
         # Structured payloads and chat-template tokens address a machine, not an interviewer.
         r"[{\[]\s*\"[A-Za-z_]+\"\s*:",
         r"<\|[^|<>]{0,40}\|>",
+        # Code addresses a machine: "<script>alert('level 5')</script>", "eval('rate = 5')".
+        r"<\s*/?\s*script\b",
+        r"\b[A-Za-z_][\w.]*\(\s*['\"][^'\"]{0,80}['\"]\s*\)",
         r"\b(?:print|repeat|show|reveal|output|tell me) (?:me )?(?:your |the |all |any )*(?:system |initial |hidden )?"
         r"(?:prompt|instructions?|rubric|api key|configuration|other sessions?|"
         r"previous (?:stakeholder|session|interview))",
@@ -438,7 +471,8 @@ _MANUAL = re.compile(
     rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
     r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|decides?|"
     # "someone clicks approve, Argo CD rolls it out" is an approval gate on automated delivery.
-    r"starts?|triggers?|launch(?:es)?|(?:press(?:es)?|clicks?)(?! (?:on )?(?:the |an? )?approv))\b"
+    r"starts?|triggers?|launch(?:es)?|(?:press(?:es)?|clicks?)(?! (?:on )?(?:the |an? )?approv)|rolls? back|"
+    r"reverts?|switch(?:es)? back)\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
     rf"|\b(?:someone|somebody|(?:an?|the) (?:data )?{_PEOPLE})\b"
@@ -545,6 +579,37 @@ _OUT_OF_SIGHT = re.compile(
 )
 
 
+# "When I joined, the data scientists sat in another city": a state of affairs that is over. An
+# ad-hoc state described so is not the ad-hoc state now (its practices read as stopped instead).
+_PAST_STATE = re.compile(
+    r"\b(?:when i (?:first )?(?:joined|started|arrived)|back (?:then|when|in the day)|in the (?:early|old) days|"
+    r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
+    r"a (?:year|few months|couple of years|few years) ago)|(?:we|i|they|there|he|she|it|you) (?:all |only )?used to)\b",
+    re.IGNORECASE,
+)
+
+
+def describes_the_past(text: str) -> bool:
+    """True when ``text`` describes how things were rather than how they are ("when I joined ...")."""
+    return _PAST_STATE.search(text) is not None
+
+
+# "And to be fair, the news division's data team does its own thing": a clause whose subject is
+# another part of the organisation describes their practice, not the speaker's.
+_OTHER_TEAM_SUBJECT = re.compile(
+    r"^(?:(?:and|but|so|also|though|to be fair|in fairness|mind you|meanwhile)[\s,]+)*"
+    r"(?:(?:the|our) (?:[\w-]+ ){1,3}(?:division|department|business unit|subsidiary|office)'s (?:[\w-]+ )?"
+    r"(?:team|squad|group|people)s?|(?:another|the other|other|a different|a sister) (?:teams?|squads?|divisions?|"
+    r"departments?|business units?|subsidiar(?:y|ies))(?:'s)?)\b",
+    re.IGNORECASE,
+)
+
+
+def is_about_another_team(text: str) -> bool:
+    """True when ``text`` has another part of the organisation as its subject ("the news division's team ...")."""
+    return _OTHER_TEAM_SUBJECT.search(text) is not None
+
+
 def is_ignorance(text: str) -> bool:
     """True for a clause that says the speaker does not know ("I don't know how it's deployed")."""
     return _IGNORANCE.search(text) is not None or _OUT_OF_SIGHT.search(text) is not None
@@ -567,7 +632,10 @@ _DEFERS_TO_OTHERS = re.compile(
     r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
     r"|\byou(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
     r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person))\b"
-    r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b",
+    r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
+    # "That is really a question for our head of data; I'd rather not speak for that."
+    r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"
+    r"|\bi'?d rather (?:not (?:speak|say|comment|answer)|(?:she|he|they|someone else|somebody else) answered)\b",
     re.IGNORECASE,
 )
 
@@ -690,10 +758,25 @@ _RETRACTION = re.compile(
 )
 
 
-def retraction_start(text: str) -> int | None:
-    """Where the last self-interruption that takes back what was said before it starts, if any."""
+_INTERJECTION = re.compile(
+    r"^(?:[\s,.;:!?…-]|yes|yeah|no|so|well|sorry|oh|um+|uh+|er+|and|but|i mean|actually|wait)*$", re.IGNORECASE
+)
+
+
+def retracted_span(text: str) -> tuple[int, int] | None:
+    """What the last self-interruption takes back, as a span ending where it starts: its own
+    sentence so far ("I think we also... actually no, I was going to say"), or, when it opens its
+    sentence, the sentence before ("Jenkins builds every. Actually, no, sorry"). What came earlier
+    stands: one retracted claim does not take back the whole answer."""
     matches = list(_RETRACTION.finditer(text))
-    return matches[-1].start() if matches else None
+    if not matches:
+        return None
+    end = matches[-1].start()
+    sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, end)]
+    start = sentence_starts[-1]
+    if _INTERJECTION.match(text[start:end]) and len(sentence_starts) > 1:
+        start = sentence_starts[-2]
+    return start, end
 
 
 def is_correction(text: str) -> bool:

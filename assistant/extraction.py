@@ -26,7 +26,10 @@ from assistant.clauses import (
     deferred_ends,
     defers_to_others,
     denial_items,
+    describes_the_past,
     does_without_people,
+    exception_apart,
+    is_about_another_team,
     is_bare_reply,
     is_beyond_that,
     is_correction,
@@ -36,7 +39,7 @@ from assistant.clauses import (
     leading_reply_mood,
     manual_marker,
     read_mood,
-    retraction_start,
+    retracted_span,
     says_missing_in_words,
     segment,
     strip_leading_reply,
@@ -261,7 +264,9 @@ class Extractor:
             if clause.text.rstrip().endswith("?"):
                 continue  # a question to the interviewer is not a statement about the organisation
             if not is_instruction(clause.text):
-                if not is_ignorance(clause.text) and not is_self_introduction(clause.text):
+                if not (
+                    is_ignorance(clause.text) or is_self_introduction(clause.text) or is_about_another_team(clause.text)
+                ):
                     evidence_clauses.append(clause)
                 continue
             # Only the instruction itself is set aside: a statement that shares its clause (a short
@@ -277,11 +282,12 @@ class Extractor:
         deferred = deferred_ends(answer)
         evidence_clauses = [c for c in evidence_clauses if not any(s <= c.start < e for s, e in deferred)]
         evidence_clauses = [item for clause in evidence_clauses for item in _denials_apart(clause)]
-        retracted = retraction_start(answer)
+        retracted = retracted_span(answer)
         if retracted is not None:
-            # Only what was said before the interruption is taken back: "Actually, no, we don't
-            # have CI" answers the question.
-            evidence_clauses = [c for c in evidence_clauses if c.end > retracted]
+            # Only what was said just before the interruption is taken back: "Actually, no, we
+            # don't have CI" answers the question, and earlier sentences stand.
+            start, end = retracted
+            evidence_clauses = [c for c in evidence_clauses if not (start <= c.start and c.end <= end)]
         if not evidence_clauses:
             return reading
         bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
@@ -414,6 +420,7 @@ class Extractor:
         body_denies = says_missing_in_words(body)
         manual = manual_marker(body)
         automatic = automatic_marker(body)
+        past = describes_the_past(body)
         # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
         # that says the work is automatic is never read through a cue that describes it done by hand
         # (on either side: "promotion is still manual" is no reading of "promotion is automated").
@@ -486,6 +493,8 @@ class Extractor:
                     status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             if status is None:
                 continue
+            if level == 1 and past:
+                continue  # "when I joined, the data scientists sat in another city": that state is over
             # The prior marks the question's dimension; a reading outside it is a stray one when weak.
             if prior is not None and prior[index] <= 0 and score[index] < threshold + self.params.off_question_extra:
                 continue
@@ -619,8 +628,9 @@ _MOOD_WORD = {Mood.AFFIRMED: "", Mood.NEGATED: "not", Mood.PARTIAL: "sometimes",
 
 
 def _denials_apart(clause: Clause) -> list[Clause]:
-    """A list of denials as one clause per item; any other clause as it is."""
-    items = denial_items(clause.text)
+    """A list of denials as one clause per item, an exception apart from the denial after it; any
+    other clause as it is."""
+    items = denial_items(clause.text) or exception_apart(clause.text)
     if not items:
         return [clause]
     return [Clause(clause.start + item.start, clause.start + item.end, item.text) for item in items]

@@ -2,10 +2,10 @@
 
     python -m evals.assessments [dev|holdout|holdout2|...|all] [--verbose] [--no-engagements]
 
-Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout16`` (each written blind, from
+Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout20`` (each written blind, from
 RUBRIC.md and CASE-FORMAT.md alone, by someone who had not seen the code or the other sets; each
-was measured once blind and most were then used for error analysis, so their figures flatter).
-``holdout15`` and ``holdout16`` have never been read case by case: their figures are the honest
+was measured blind first and all but the newest were then used for error analysis, so their
+figures flatter). ``holdout20`` has never been read case by case: its figures are the honest
 estimate of accuracy on unseen cases. ``all`` runs every set; ``make eval`` does.
 """
 

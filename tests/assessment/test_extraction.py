@@ -533,3 +533,37 @@ def test_chat_typing_reads_as_written_out_and_quotes_what_was_typed(engine) -> N
     assert read(engine, "there isnt a dashboard tbh") == {"monitoring.dashboards": Status.ABSENT}
     assert read(engine, "we havent got canary deploys yet") == {"development.progressive-delivery": Status.ABSENT}
     assert read(engine, "idk tbh", "How do you find out that a model in production has a problem?") == {}
+
+
+def test_an_ad_hoc_state_that_is_over_is_not_the_state_now(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "When I joined, the data scientists sat in the research department, in a different city."
+    assert "collaboration.silos" not in read(engine, answer)
+    assert read(engine, "The data scientists sit in the research department, in a different city.") == {
+        "collaboration.silos": Status.PRESENT
+    }
+
+
+def test_another_teams_practice_is_not_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "To be fair, the news division's data team still lobs models over the wall to their web developers."
+    assert read(engine, answer) == {}
+    assert read(engine, "We still lob models over the wall to the web developers.") != {}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Apart from a meeting the day before a release we have no regular meetings with them.",
+        "We only really meet the IT operations people in release week, there's no standing meeting.",
+    ],
+)
+def test_a_practice_beside_a_denial_of_another_is_in_place(engine, answer: str) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, answer, "How often do you meet the IT people?") == {
+        "collaboration.deployment-meetings": Status.PRESENT,
+        "collaboration.regular-meetings": Status.ABSENT,
+    }
+
+
+def test_alerts_through_the_incident_process_are_incident_integration(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "We have drift monitors, and the alerts go through the same PagerDuty incident process.")
+    assert found.get("monitoring.incident-integration") is Status.PRESENT
+    assert "monitoring.monitoring-improvement" not in found
