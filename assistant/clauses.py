@@ -244,6 +244,9 @@ _PLANNED = re.compile(
         r"(?:is|are|'s|'re) (?:currently |still |now )?being (?:evaluated|considered|explored|investigated|trialled|"
         r"trialed|piloted|scoped|discussed|looked (?:at|into)|tested out)",
         r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        # "There's a backlog item to look at Evidently for drift."
+        # (A Jira ticket is how hand-overs are often done, so tickets are not plans.)
+        r"(?:backlog|roadmap|wish ?list) (?:item|entry|story|epic)s?",
         # "Feeding the labels back is in the FY26 plan" (but "we follow the plan" names one that exists).
         r"(?:is|are|'s|'re) (?:in|on) (?:the|our|this|next) (?:[\w'-]+ ){0,2}?(?:plan|budget)\b",
         # "There's a business case for drift detection; it's gone to the procurement committee."

@@ -529,6 +529,8 @@ def test_a_plan_named_by_its_period_is_a_plan() -> None:
     assert read_mood("Feeding the auditors' dispositions back as labels is in the FY26 plan.").mood is Mood.PLANNED
     assert read_mood("Evidently is in the Q3 plan.").mood is Mood.PLANNED
     assert read_mood("Shadow deployments are being evaluated.").mood is Mood.PLANNED
+    assert read_mood("There's a backlog item to look at Evidently for drift.").mood is Mood.PLANNED
+    assert read_mood("We raise a Jira ticket for IT with the handover notes").mood is Mood.AFFIRMED
     assert read_mood("The on-call follows the plan we wrote").mood is Mood.AFFIRMED
 
 
