@@ -219,6 +219,13 @@ _LEADING_REPLY = re.compile(
     re.IGNORECASE,
 )
 
+# A way of working that ended: shared by the stopped-practice mood and the past-state test.
+_UNTIL_RECENTLY = (
+    r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
+    r"a (?:year|few months|couple of years|few years) ago)"
+)
+_USED_TO = r"(?:we|i|they|there|he|she|it|you) (?:all |only )?used to"
+
 _PLANNED = re.compile(
     r"\b(?:"
     + _words(
@@ -390,12 +397,11 @@ _NEGATED = re.compile(
         r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|fell (?:apart|away|through)|"
         r"never (?:actually )?(?:happened|took place|started|got going)",
         # "Up to last year we just emailed them the model file" says that way of working is gone.
-        r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
-        r"a (?:year|few months|couple of years|few years) ago)",
+        _UNTIL_RECENTLY,
         # "We had auto-deploy to staging for a bit" says it is gone.
         r"(?:we|they|i) (?:had|used|ran|tried) [^,.;]{1,50}? for a (?:bit|while|few (?:weeks|months)|month|year)",
         # "We used to have a weekly meeting with IT" says the meeting is gone.
-        r"(?:we|i|they|there|he|she|it|you) (?:all |only )?used to (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
+        rf"{_USED_TO} (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
         r"send|review|check|monitor|track|write|use|go)",
         # "The guild I mentioned was at my previous employer": practice elsewhere is not practice here.
         r"(?:at|in|with) my (?:previous|last|old|former) (?:employer|job|company|workplace|team|role)",
@@ -586,8 +592,7 @@ _OUT_OF_SIGHT = re.compile(
 # ad-hoc state described so is not the ad-hoc state now (its practices read as stopped instead).
 _PAST_STATE = re.compile(
     r"\b(?:when i (?:first )?(?:joined|started|arrived)|back (?:then|when|in the day)|in the (?:early|old) days|"
-    r"(?:up (?:to|until)|until|till) (?:last (?:year|month|quarter|spring|summer|autumn|fall|winter)|recently|"
-    r"a (?:year|few months|couple of years|few years) ago)|(?:we|i|they|there|he|she|it|you) (?:all |only )?used to)\b",
+    rf"{_UNTIL_RECENTLY}|{_USED_TO})\b",
     re.IGNORECASE,
 )
 

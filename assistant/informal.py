@@ -144,7 +144,7 @@ def normalise(source: str) -> Normalised:
         starts.extend([match.start()] * len(spelled))
         ends.extend([match.end()] * len(spelled))
         position = match.end()
-    if position == 0 and not pieces:
+    if not pieces:  # nothing informal: the text maps to itself
         return Normalised(source, source, (), ())
     for index in range(position, len(source)):
         pieces.append(source[index])
