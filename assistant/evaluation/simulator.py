@@ -47,7 +47,10 @@ class SimulatedStakeholder:
         if not chosen:
             return NOT_SURE
         self.said.extend(chosen)
-        return " ".join(self.statements[i] for i in chosen)
+        # One statement per line: joined by a space, "... next year" and "retraining runs every
+        # week" ran into one sentence and read as a plan to retrain (a person pauses between two
+        # separate remarks; the line break is that pause, and quotes still cite one statement).
+        return "\n".join(self.statements[i] for i in chosen)
 
     @property
     def elicited(self) -> int:
