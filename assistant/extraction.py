@@ -38,6 +38,7 @@ from assistant.clauses import (
     is_self_introduction,
     leading_reply_mood,
     manual_marker,
+    quoted_instructions,
     read_mood,
     retracted_span,
     says_missing_in_words,
@@ -260,9 +261,13 @@ class Extractor:
         reading = TurnReading()
         clauses = [c for c in segment(answer) if c.text.strip()]
         evidence_clauses: list[Clause] = []
+        payloads = quoted_instructions(answer)
         for clause in clauses:
             if clause.text.rstrip().endswith("?"):
                 continue  # a question to the interviewer is not a statement about the organisation
+            if any(start <= clause.start and clause.end <= end + 1 for start, end in payloads):
+                reading.instructions_ignored.append(clause.text)
+                continue
             if not is_instruction(clause.text):
                 if not (
                     is_ignorance(clause.text) or is_self_introduction(clause.text) or is_about_another_team(clause.text)
