@@ -36,6 +36,9 @@ class Reading:
     marker: str  # the words that decided the mood ("" when affirmed)
 
 
+# "No idea", "no problem": a "no" that denies no practice, wherever a bare "no X" is read as one.
+_NO_IDIOM = r"idea|clue|way|problem|worries"
+
 # Where one statement ends and another begins inside an answer. Contrast words start a new clause
 # because they usually flip polarity ("we have dashboards, but nobody watches them").
 _BOUNDARY = re.compile(
@@ -55,7 +58,7 @@ _BOUNDARY = re.compile(
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
     # "We have a call the week it goes in and that's it, no regular catch-up": a bare "no X" after a
     # comma denies its own thing (joined, the clause denied the call too).
-    r"|(?:,\s+(?=no\s+(?!(?:idea|clue|way|problem|worries|doubt|longer|more|matter|less|later|sooner)\b)[a-z]))"
+    rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|doubt|longer|more|matter|less|later|sooner)\b)[a-z]))"
     # "No regular meeting, we only jump on a call when a release is due": what "only" happens is
     # in place, whatever the clause before denied.
     r"|(?:,\s+(?=(?:we|they|i|it|that)(?:'s| is)? only\b))"
@@ -75,7 +78,7 @@ _BOUNDARY = re.compile(
 )
 _MIN_CLAUSE_WORDS = 3
 _SHORT_DENIAL = re.compile(
-    r"^\s*(?:(?:no|zero|never any) (?!(?:idea|clue|way|problem|worries)\b)|nothing(?:'s| is) )[\w/.+#-]+\s*[.;!]?\s*$",
+    rf"^\s*(?:(?:no|zero|never any) (?!(?:{_NO_IDIOM})\b)|nothing(?:'s| is) )[\w/.+#-]+\s*[.;!]?\s*$",
     re.IGNORECASE,
 )
 # "Otherwise, nah.": a bare reply about everything beyond what was just said.
@@ -833,8 +836,7 @@ def quoted_instructions(answer: str) -> list[tuple[int, int]]:
     pre-certified.'"): a claim pasted in with the instruction is part of it, not evidence."""
     spans = []
     for match in _QUOTED.finditer(answer):
-        group = next(name for name in ("single", "double", "curly") if match.group(name) is not None)
-        if is_instruction(match.group(group)):
+        if is_instruction(match.group(match.lastgroup or 0)):  # the one kind of quote that matched
             spans.append((match.start(), match.end()))
     return spans
 

@@ -130,24 +130,25 @@ def _replacement(word: str) -> str:
 
 def normalise(source: str) -> Normalised:
     """``source`` with informal spellings written out; unchanged text maps to itself."""
+    matches = list(_INFORMAL.finditer(source))
+    if not matches:  # nothing informal: the text maps to itself
+        return Normalised(source, source, (), ())
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+
+    def keep(start: int, end: int) -> None:  # characters copied as they are map to themselves
+        pieces.append(source[start:end])
+        starts.extend(range(start, end))
+        ends.extend(range(start + 1, end + 1))
+
     position = 0
-    for match in _INFORMAL.finditer(source):
-        for index in range(position, match.start()):
-            pieces.append(source[index])
-            starts.append(index)
-            ends.append(index + 1)
+    for match in matches:
+        keep(position, match.start())
         spelled = _replacement(match.group(0))
         pieces.append(spelled)
         starts.extend([match.start()] * len(spelled))
         ends.extend([match.end()] * len(spelled))
         position = match.end()
-    if not pieces:  # nothing informal: the text maps to itself
-        return Normalised(source, source, (), ())
-    for index in range(position, len(source)):
-        pieces.append(source[index])
-        starts.append(index)
-        ends.append(index + 1)
+    keep(position, len(source))
     return Normalised(source, "".join(pieces), tuple(starts), tuple(ends))
