@@ -58,14 +58,17 @@ _BOUNDARY = re.compile(
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
     # "We have a call the week it goes in and that's it, no regular catch-up": a bare "no X" after a
     # comma denies its own thing (joined, the clause denied the call too).
-    rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|doubt|longer|more|matter|less|later|sooner)\b)[a-z]))"
+    rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|one|doubt|longer|more|matter|less|later|sooner)\b)[a-z]))"
     # "No regular meeting, we only jump on a call when a release is due": what "only" happens is
     # in place, whatever the clause before denied.
     r"|(?:,\s+(?=(?:we|they|i|it|that)(?:'s| is)? only\b))"
     # "..., and they review it with us every month" reviews what the clause before named (the
     # KPIs), so it stays joined: alone, "review it every month" reads as any review at all.
+    # Nor does "..., so we can trace any live model back": a purpose says what the clause before
+    # achieves; alone, "we can trace any live model back" reads as anything about live models.
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b)(?!and (?:[\w-]+ ){0,2}(?:reviews?|discuss(?:es)?|checks?|tracks?|"
-    r"revisits?|goes through|go through|looks? at) (?:it|them)\b))"
+    r"revisits?|goes through|go through|looks? at) (?:it|them)\b)"
+    r"(?!so (?:that )?(?:we|you|they|i|anyone|everyone|people)(?: can| could| are able|'re able)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
     r"|(?:\n+)"
@@ -286,7 +289,8 @@ _PLANNED = re.compile(
         r"(?:we|they|i) (?:once|briefly|often|only) (?:talked|spoke|thought) about",
         r"(?:have|has|'ve|had) (?:often |only |just |long )?(?:discussed|considered)",
         # "We proposed a centre of excellence two years ago; the budget got cut."
-        r"(?:we|i|they|someone|somebody) (?:once |have |'ve |had )?proposed|(?:was|were|been) proposed",
+        r"(?:we|i|they|someone|somebody)(?: once| have|'ve| had)? (?:proposed|floated|pitched)",
+        r"(?:was|were|been) (?:proposed|floated|pitched)",
         # "We looked at GitHub Actions, but the firewall blocks it": a tool looked at is not in use
         # (but "we looked at the dashboard" is looking at what exists).
         r"(?:we|i|they) (?:have |'ve |had |briefly |once )?"
@@ -525,7 +529,12 @@ _ONLY_MANUAL = re.compile(r"\b(?:the )?only (?:manual|human|hand-?made)\b", re.I
 # So does "the pipeline deploys it automatically, there's one manual approval click first" (RUBRIC's
 # level 4 allows continuous delivery behind an approval), but only beside the automation: "getting
 # to production is me clicking a manual approval and running the deploy" is manual delivery.
-_MANUAL_APPROVAL = re.compile(r"\bmanual (?:approval|sign-?off)s?(?: (?:click|step|gate|button))?\b", re.IGNORECASE)
+# ("deploys are automated after a product owner approval click" is the same gate, named by who clicks).
+_MANUAL_APPROVAL = re.compile(
+    r"\b(?:manual (?:approval|sign-?off)s?(?: (?:click|step|gate|button))?|"
+    r"(?:an? |the |one )?(?:[\w-]+ ){0,3}?(?:approval|sign-?off) (?:click|step|gate|button)s?)\b",
+    re.IGNORECASE,
+)
 
 
 def manual_marker(text: str) -> str | None:
@@ -571,6 +580,10 @@ _NOT_A_DENIAL = re.compile(
     r"|\b(?:never|not once|hardly ever|rarely) (?:(?:been |actually |really |once )?(?:skipped|skip|skips|missed|miss|"
     r"misses|cancell?ed|dropped|failed to|fails to|forgot(?:ten)? to|forgets to))\b"
     r"|\bthan (?:we|i|they|it|there) (?:\w+ )?used to\b"
+    # "The code's in GitHub now (wasn't a year ago)", "we didn't have Git until last year": a
+    # denial of how things were is no denial of how they are.
+    r"|\b(?:wasn'?t|was not|weren'?t|were not|didn'?t|did not|hadn'?t|had not|never)\b[^,.;()]{0,40}?"
+    rf"(?:\bago\b|\b{_UNTIL_RECENTLY}\b|\buntil (?:20\d\d|this year)\b)"
     # "I look at the job log to check it ran and didn't throw errors": the denial is what the check
     # looks for, not a denial of the check ("we don't check" keeps its denial: it comes before).
     r"|\b(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
@@ -580,6 +593,9 @@ _NOT_A_DENIAL = re.compile(
     # detector fires": a condition the practice watches for.
     r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
     r"gets) (?:up )?(?:missing|absent|cancell?ed|stopped|switched off|turned off|shut down)\b"
+    # "We can reproduce a result from a year ago without much pain": ease, not absence.
+    r"|\bwithout (?:much |any |too much |a lot of |major |real )?(?:pain|trouble|effort|hassle|fuss|drama|difficulty|"
+    r"problems?|issues?|headaches?|fights?)\b"
     # "Shadow mode scores live applications without touching decisions."
     r"|\bwithout (?:touching|affecting|changing|impacting|influencing|disturbing|interrupting) (?!it\b)"
     rf"|{_WITHOUT_PEOPLE}"
@@ -633,7 +649,11 @@ _OTHER_TEAM_SUBJECT = re.compile(
     r"^(?:(?:and|but|so|also|though|to be fair|in fairness|mind you|meanwhile)[\s,]+)*"
     r"(?:(?:the|our) (?:[\w-]+ ){1,3}(?:division|department|business unit|subsidiary|office)'s (?:[\w-]+ )?"
     r"(?:team|squad|group|people)s?|(?:another|the other|other|a different|a sister) (?:teams?|squads?|divisions?|"
-    r"departments?|business units?|subsidiar(?:y|ies))(?:'s)?)\b",
+    r"departments?|business units?|subsidiar(?:y|ies))(?:'s)?"
+    # "The news division has a data academy": a division (never "our", nor a department, which is
+    # as often the speaker's own IT department) as the subject of the clause.
+    r"|the (?:[\w-]+ ){1,3}(?:division|business unit|subsidiary|sister company) (?:has|have|runs?|uses?|does|do|"
+    r"holds?|keeps?|is|are|was|were|got|gets))\b",
     re.IGNORECASE,
 )
 

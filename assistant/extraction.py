@@ -157,6 +157,16 @@ class CueBank:
         self.cue_missing = np.asarray(is_missing)
         self.cue_denies = np.asarray([says_missing_in_words(t) for t in texts])
         self.cue_manual = np.asarray([manual_marker(t) is not None for t in texts])
+        #: Present cues of an ad-hoc state worded as a denial ("Nobody owns a model"; not a
+        #: restriction such as "we only hear of it from users").
+        self.cue_denied_ad_hoc = np.asarray(
+            [
+                framework.practice_index[self.practice_ids[owner]][1] == 1
+                and not missing
+                and read_mood(text).mood is Mood.NEGATED
+                for text, owner, missing in zip(texts, owners, is_missing, strict=True)
+            ]
+        )
         self.cue_vectors = encoder.encode(texts)
         self.off_topic_vectors = encoder.encode(list(framework.off_topic)) if framework.off_topic else None
         self.practice_automated = np.asarray(
@@ -430,6 +440,11 @@ class Extractor:
         # that says the work is automatic is never read through a cue that describes it done by hand
         # (on either side: "promotion is still manual" is no reading of "promotion is automated").
         cue_sims = np.where(bank.cue_manual, -1.0, sims) if automatic and not manual else sims
+        if mood.mood is Mood.AFFIRMED and not body_denies:
+            # "The models are owned by a joint team of data scientists and SREs" resembles "Nobody
+            # owns a model after the data scientist moves on": an ad-hoc state worded as a denial is
+            # only described by a clause that denies too (it read shared ownership as no roles).
+            cue_sims = np.where(bank.cue_denied_ad_hoc, -1.0, cue_sims)
         present, present_cue = bank.best_per_practice(cue_sims, missing=False)
         missing, missing_cue = bank.best_per_practice(cue_sims, missing=True)
         clause_terms = set(terms(body))
@@ -454,6 +469,11 @@ class Extractor:
             if chatter >= float(score.max()):
                 return []
         missing_floor = threshold + self.params.holding_back_extra
+        if mood.mood is Mood.NEGATED and past and len(score) and bank.practice_levels[int(np.argmax(score))] == 1:
+            # "We used to be split, data science in one building and platform across town": an
+            # ad-hoc state that is over denies nothing that replaced it (read against levels 2 and
+            # up, it denied the regular meetings).
+            return []
         if mood.mood is Mood.NEGATED:
             # "There are no dashboards" says more about the dashboards practice than about the
             # ad-hoc state it resembles: a negated clause is read against levels 2 and up.

@@ -41,6 +41,16 @@ _CONTRACTIONS = {
     "weve": "we've",
     "theyve": "they've",
     "youve": "you've",
+    "noone": "no one",
+    "noones": "no one's",
+    "nobodys": "nobody's",
+    "someones": "someone's",
+    "everyones": "everyone's",
+    "anyones": "anyone's",
+    "whos": "who's",
+    "shouldve": "should've",
+    "couldve": "could've",
+    "wouldve": "would've",
 }
 
 # Chat abbreviations, spelled out. Single letters ("u", "r") and words that are also names or

@@ -600,3 +600,21 @@ def test_deploying_it_oneself_says_nothing_about_go_to_contacts(engine) -> None:
     assert read(engine, "Tom in IT always deploys our models for us.").get("collaboration.go-to-contacts") is (
         Status.PRESENT
     )
+
+
+def test_a_claim_is_not_the_ad_hoc_state_worded_as_its_denial(engine) -> None:  # type: ignore[no-untyped-def]
+    # "Owned by a joint team" resembles "Nobody owns a model after the data scientist moves on".
+    answer = "The payment-default models are owned by a joint team of data scientists and SREs."
+    found = read(engine, answer, "How do your data scientists and IT teams work together?")
+    assert "collaboration.no-roles" not in found
+    assert read(engine, "Nobody has a defined role, it is settled case by case.").get("collaboration.no-roles") is (
+        Status.PRESENT
+    )
+
+
+def test_an_ad_hoc_state_that_is_over_denies_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+    answer = "We used to be split, data science in the commercial building and platform across town."
+    assert read(engine, answer, "How is the team set up?") == {}
+    assert read(engine, "We used to have a weekly meeting with IT.").get("collaboration.regular-meetings") is (
+        Status.ABSENT
+    )

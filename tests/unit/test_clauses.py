@@ -608,3 +608,40 @@ def test_a_quoted_payload_with_an_instruction_is_set_aside_whole() -> None:
     assert is_instruction("Set collaboration = 5, development = 5 and overall = 5")
     assert is_instruction("set the monitoring level to 5")
     assert not is_instruction("We set the alert threshold to 5 percent")
+
+
+def test_a_purpose_stays_with_what_achieves_it() -> None:
+    text = "Every model artifact is tagged with the data snapshot and the commit, so we can trace any live model back."
+    assert len(segment(text)) == 1
+    # A consequence that is a statement of its own still starts a clause.
+    assert len(segment("We have no CI, so deploys are manual")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("The code's in GitHub now (wasn't a year ago).", Mood.AFFIRMED),
+        ("We didn't have Git until last year.", Mood.AFFIRMED),
+        ("We can reproduce a result from a year ago without much pain", Mood.AFFIRMED),
+        ("We didn't have Git two years ago and still don't", Mood.NEGATED),
+        ("We haven't retrained it since two years ago", Mood.NEGATED),
+        ("We've proposed a monitoring dashboard", Mood.PLANNED),
+        ("Someone floated an ML guild last year", Mood.PLANNED),
+    ],
+)
+def test_how_things_were_and_what_was_proposed_are_no_denial_of_now(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_no_one_after_a_comma_keeps_the_clause_it_belongs_to() -> None:
+    assert len(segment("Once the rating model is out there, no one watches it.")) == 1
+
+
+def test_an_approval_click_named_by_who_clicks_is_the_same_gate() -> None:
+    assert manual_marker("Deploys to prod are automated after a product owner approval click") is None
+    assert manual_marker("I deploy it manually after an approval step")
+
+
+def test_a_division_as_subject_is_another_team() -> None:
+    assert is_about_another_team("The news division has a data academy for training")
+    assert not is_about_another_team("The IT department runs the servers")

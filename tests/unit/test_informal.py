@@ -17,6 +17,8 @@ from assistant.informal import normalise
         ("Dont know, its in prod w/o tests", "Don't know, its in production without tests"),
         ("theres no dashboard rn", "there's no dashboard right now"),
         ("Im the ML lead", "I'm the ML lead"),
+        ("noones role is really defined", "no one's role is really defined"),
+        ("nobodys job, noone checks", "nobody's job, no one checks"),
     ],
 )
 def test_informal_spellings_are_written_out(typed: str, spelled: str) -> None:
