@@ -58,7 +58,8 @@ _BOUNDARY = re.compile(
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
     # "We have a call the week it goes in and that's it, no regular catch-up": a bare "no X" after a
     # comma denies its own thing (joined, the clause denied the call too).
-    rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|one|doubt|longer|more|matter|less|later|sooner)\b)[a-z]))"
+    rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|one|doubt|longer|more|matter|less|later|sooner)\b)"
+    r"(?![\w-]+ (?:needed|required|necessary)\b)[a-z]))"
     # "No regular meeting, we only jump on a call when a release is due": what "only" happens is
     # in place, whatever the clause before denied.
     r"|(?:,\s+(?=(?:we|they|i|it|that)(?:'s| is)? only\b))"
@@ -101,6 +102,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         position = max(position, match.end())
     if position < len(answer):
         spans.append((position, len(answer)))
+    spans = [piece for start, end in spans for piece in _comma_splices(answer, start, end)]
     trimmed = [_trim(answer, s, e) for s, e in spans]
     if not merge:
         return [Clause(s, e, answer[s:e]) for s, e in trimmed if s < e]
@@ -143,6 +145,42 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
     return [Clause(s, e, answer[s:e]) for s, e in merged]
 
 
+# "The python code is in our gitlab, we do a couple of manual sanity checks": two statements
+# joined by a comma, as chat typing does; joined, the second's "a couple of" made the first partial.
+# Only after a statement of its own ("is", "we keep"): "If it drifts, we retrain" is one condition,
+# and "Twice a year, we retrain" one practice.
+_COMMA_SPLICE = re.compile(
+    r",\s+(?=(?:we|they)\s+(?:do|run|have|use|keep|store|track|test|check|deploy|train|retrain|monitor|meet|"
+    r"review|push|copy|send|email|put|write|log|ship|build|score|release|serve|own|also)\b)",
+    re.IGNORECASE,
+)
+_SUBORDINATE_START = re.compile(
+    r"^\W*(?:(?:and|but|so|then|also|plus)\s+)?(?:if|when|whenever|once|after|before|as soon as|because|since|"
+    r"unless|until|till|while|although|though|every time|each time|whether|where|wherever|as|for|to|by|with|"
+    r"without|in order to)\b",
+    re.IGNORECASE,
+)
+_STATEMENT = re.compile(
+    r"\b(?:is|are|was|were|isn't|aren't|lives?|sits?|(?:we|i|they)(?:'re|'ve|'m| \w+))\b|'s\b", re.IGNORECASE
+)
+
+
+def _comma_splices(answer: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span ``answer[start:end]`` cut at each comma splice that follows a statement of its own."""
+    text = answer[start:end]
+    if _SUBORDINATE_START.match(text):
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for match in _COMMA_SPLICE.finditer(text):
+        before = text[position : match.start()]
+        if _STATEMENT.search(before) and not _SUBORDINATE_START.match(before):
+            pieces.append((start + position, start + match.start()))
+            position = match.end()
+    pieces.append((start + position, end))
+    return pieces
+
+
 # A short phrase that only sets the scene for the clause after it: "Between my team and IT
 # operations, though, there's nothing" is one statement, and its first half alone reads as a claim.
 _SCENE_SETTER = re.compile(
@@ -162,7 +200,9 @@ def _leading_phrase(answer: str, start: int, end: int) -> bool:
 
 # "No meetings, no tickets, no handover notes": each item denies a practice of its own, and the
 # whole list read as one clause resembles none of them clearly enough.
-_DENIAL_ITEM = re.compile(r"(?:(?:and|or|nor) )?(?:no|zero|never a|not a|not one) [^,;.!?]{2,60}", re.IGNORECASE)
+_DENIAL_ITEM = re.compile(
+    r"(?:(?:and|or|nor) )?(?:no|zero|never a|not a|not one|nobody|nothing) [^,;.!?]{2,60}", re.IGNORECASE
+)
 
 
 def denial_items(text: str) -> list[Clause]:
@@ -333,8 +373,8 @@ _PARTIAL = re.compile(
         r"some (?:teams?|projects?|models?|tests?|checks?|people|cases|services|pipelines?|of)",
         # "live within a couple of hours" is a duration, not partial practice.
         # "A canary on a couple of cities" is the canary's audience, not partial practice.
-        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:seconds|minutes|hours|days|weeks|cities|users|"
-        r"customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent|"
+        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:[\w-]+ )?(?:seconds|minutes|hours|days|weeks|cities|"
+        r"users|customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent|"
         # "We track a couple of numbers about how we work" measures; it is not partial practice.
         r"numbers|metrics|figures|kpis|measures|indicators)\b)",
         r"sometimes",
@@ -593,6 +633,12 @@ _NOT_A_DENIAL = re.compile(
     # detector fires": a condition the practice watches for.
     r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
     r"gets) (?:up )?(?:missing|absent|cancell?ed|stopped|switched off|turned off|shut down)\b"
+    # "It was a P2 with a bridge call, not an email chain": a contrast names what it is not.
+    # ("Infrastructure is on call for the servers, not the models", "by hand, not through a
+    # pipeline" deny what they name.)
+    r"|,\s*(?:and )?not an? (?!(?:ml |machine[- ]learning )?models?\b|pipeline\b)[^,;.!?]{1,40}[.!]?\s*$"
+    # "Promotion is rule based, no meeting needed": what the practice spares, not a missing one.
+    r"|\bno (?:[\w-]+ ){1,2}(?:needed|required|necessary)\b"
     # "We can reproduce a result from a year ago without much pain": ease, not absence.
     r"|\bwithout (?:much |any |too much |a lot of |major |real )?(?:pain|trouble|effort|hassle|fuss|drama|difficulty|"
     r"problems?|issues?|headaches?|fights?)\b"
@@ -624,7 +670,8 @@ _IGNORANCE = re.compile(
 _OUT_OF_SIGHT = re.compile(
     r"\bi (?:don'?t|do not|never|can'?t|cannot) (?:really |actually )?(?:see|know|hear|get to see|find out) "
     r"(?:what|how|whether|if) (?:happens|goes on|it'?s|they'?re|anyone|anybody|someone)\b"
-    r"|\bi (?:have|'ve got|'ve) no (?:visibility|insight|view) (?:into|of|on)\b",
+    r"|\bi (?:have|'ve got|'ve) no (?:visibility|insight|view) (?:into|of|on)\b"
+    r"|\bi (?:don'?t|do not) (?:get|have) (?:any |much )?(?:visibility|insight|view) (?:into|of|on)\b",
     re.IGNORECASE,
 )
 
@@ -684,7 +731,12 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\b(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
     r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
     r"|\byou(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
-    r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person))\b"
+    r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person)|(?:really |honestly |probably )?"
+    r"the wrong (?:person|one) to ask)\b"
+    # "What happens once they're live, I honestly can't speak to": the speaker cannot answer for it.
+    r"|\bi (?:honestly |really )?(?:can'?t|cannot|couldn'?t) speak (?:to|for)(?: (?:that|it|this))?\b"
+    # "That's all on the vendor's side": a supplier's work, not the speaker's.
+    r"|\b(?:on|with) the (?:[\w-]+ )?(?:vendor|supplier|contractor|agency|partner)(?:s|'s|s')? (?:side|end)\b"
     r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
     # "That is really a question for our head of data; I'd rather not speak for that."
     r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"
@@ -717,6 +769,20 @@ def deferred_ends(answer: str) -> list[tuple[int, int]]:
             break
         start = end_match.end()
     return spans
+
+
+def deferred_topic(answer: str) -> str:
+    """What the deferrals in ``answer`` are about: the words before each deferral in its sentence
+    ("What happens once they're live, whether anyone watches them, I can't speak to"). The deferral
+    itself is left out: "the platform people's world" names who, not what."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(answer)]
+    pieces: list[str] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(answer)
+        deferral = _DEFERS_TO_OTHERS.search(answer, start, end)
+        if deferral is not None:
+            pieces.append(answer[start : deferral.start()].strip())
+    return " ".join(piece for piece in pieces if piece)
 
 
 # "I'm the monitoring engineer for the route models" says who is speaking, not how models are
@@ -863,9 +929,12 @@ def quoted_instructions(answer: str) -> list[tuple[int, int]]:
 
 _BARE_REPLY = re.compile(
     rf"^\s*(?:{_BEYOND_THAT},?\s+)?"
+    # "Honestly, I don't." is as bare as "I don't."
+    r"(?:(?:honestly|to be honest|frankly|truthfully|sadly|unfortunately|um+|uh+|well),?\s+)?"
     r"(?:no|nope|nah|not really|not at all|not yet|not anymore|not any ?more|no longer|none|never|"
     r"we don'?t|we do not|we haven'?t|"
-    r"i don'?t|i do not|i haven'?t|they don'?t|they do not|it doesn'?t|nobody does|no one does|we never|i never|"
+    r"i don'?t|i do not|i haven'?t|they don'?t|they do not|it doesn'?t|(?:he|she) doesn'?t|(?:he|she) does not|"
+    r"nobody does|no one does|we never|i never|"
     r"there isn'?t|there is none|nothing|not as such|no,? not really|yes|yeah|yep|we do|sort of|kind of|"
     r"partly|sometimes|i don'?t know|not sure|not(?=\s*[.!]?\s*$))\b[\s\w,']{0,25}[.!]?\s*$",
     re.IGNORECASE,
@@ -875,6 +944,7 @@ _BARE_REPLY = re.compile(
 _FILLER = frozenset(
     [
         *terms("really yet anything actually honestly formally much such thing afraid sadly unfortunately"),
+        *terms("frankly truthfully honest lol haha"),
         *terms("yes yeah yep nope nah anymore longer sometimes partly sort kind"),
         *terms("otherwise apart beyond outside other besides"),
         *("don", "doesn", "didn", "isn", "aren", "haven", "hasn", "won"),

@@ -24,6 +24,7 @@ from assistant.clauses import (
     automatic_marker,
     closed_question_claim,
     deferred_ends,
+    deferred_topic,
     defers_to_others,
     denial_items,
     describes_the_past,
@@ -60,6 +61,8 @@ class Encoder(Protocol):
 
 #: Clauses this short are reply fragments that lean on the question for their verb.
 _FRAGMENT_WORDS = 4
+#: Fewer words before a deferral than this name no topic of their own.
+_TOPIC_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class ExtractionParams:
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
+    deferred_topic_margin: float = 0.08  # a deferral names its own dimension when its words resemble that
+    # dimension's cues this much more than any other's ("what happens once they're live I can't speak to")
     off_question_extra: float = 0.03  # a reading outside the dimension the question asked about needs this much
     # more: "I've been paged at 4am for it" answers a question on shared ownership, not on alerting (+2 -1 levels
     # over the 18 read sets; 0.05: +3 -6)
@@ -245,12 +250,35 @@ class Extractor:
         """Mark what ``observations_in_context`` weighs a reading by (any engine's reading): the
         dimension its question asked about, and the one its answer sends elsewhere, if any."""
         reading.question_dimension = self._single_dimension(self._question_practices(turn))
-        if not reading.observations and defers_to_others(normalise(turn.answer[:MAX_ANSWER_CHARS]).text):
+        answer = normalise(turn.answer[:MAX_ANSWER_CHARS]).text
+        if not reading.observations and defers_to_others(answer):
             # Such an answer has nothing but the question to go on, as a bare reply has: the same
-            # looser match of the question to the framework's questions.
+            # looser match of the question to the framework's questions. Unless the deferral names
+            # its own topic: "What happens with the forecasts once they're live, I can't speak to"
+            # sends monitoring elsewhere, whatever the question asked about.
             practices = self._question_practices(turn, self.params.bare_question_threshold)
-            reading.sent_elsewhere = self._single_dimension(practices)
+            reading.sent_elsewhere = self._deferred_topic(answer) or self._single_dimension(practices)
         return reading
+
+    def _deferred_topic(self, answer: str) -> str | None:
+        """The dimension the deferring sentences of ``answer`` name, when they clearly name one."""
+        return self._clear_dimension(deferred_topic(answer))
+
+    def _clear_dimension(self, topic: str) -> str | None:
+        """The dimension whose cues ``topic`` resembles clearly more than any other's, if any. A
+        few words ("After the handover it's not my area") set a scene rather than name a topic."""
+        if len(topic.split()) < _TOPIC_WORDS:
+            return None
+        bank = self.bank
+        sims = bank.cue_similarities(bank.encode([topic]))[0]
+        dimensions = [d.id for d in self.framework.dimensions]
+        owners = bank.practice_dimensions[bank.cue_owner]
+        best = sorted(((float(sims[owners == d].max(initial=-1.0)), d) for d in dimensions), reverse=True)
+        # A topic is named in passing ("what happens once they're live"), so it may resemble its
+        # dimension's cues a little less closely than evidence must.
+        if len(best) < 2 or best[0][0] < self.params.match_threshold - 0.05:
+            return None
+        return best[0][1] if best[0][0] - best[1][0] >= self.params.deferred_topic_margin else None
 
     def _single_dimension(self, practices: list[str]) -> str | None:
         """The dimension all ``practices`` belong to, or None when they span several (or are none)."""

@@ -618,3 +618,16 @@ def test_an_ad_hoc_state_that_is_over_denies_nothing(engine) -> None:  # type: i
     assert read(engine, "We used to have a weekly meeting with IT.").get("collaboration.regular-meetings") is (
         Status.ABSENT
     )
+
+
+def test_a_deferral_sends_its_own_topic_elsewhere(engine) -> None:  # type: ignore[no-untyped-def]
+    from assistant.extraction import AnswerTurn
+
+    turn = AnswerTurn(
+        1,
+        "How do your data scientists and your IT or engineering teams work together on models?",
+        "I'm the data team. What happens with the forecasts once they're live, whether anyone keeps an eye "
+        "on them, I honestly can't speak to. Since the reorg that's the operations team's patch.",
+    )
+    reading = engine.extractor.in_context(turn, engine.extractor.read_turn(turn))
+    assert reading.sent_elsewhere == "monitoring"

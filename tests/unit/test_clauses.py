@@ -8,6 +8,7 @@ from assistant.clauses import (
     Mood,
     closed_question_claim,
     deferred_ends,
+    deferred_topic,
     defers_to_others,
     denial_items,
     describes_the_past,
@@ -645,3 +646,61 @@ def test_an_approval_click_named_by_who_clicks_is_the_same_gate() -> None:
 def test_a_division_as_subject_is_another_team() -> None:
     assert is_about_another_team("The news division has a data academy for training")
     assert not is_about_another_team("The IT department runs the servers")
+
+
+def test_two_statements_joined_by_a_comma_are_two_clauses() -> None:
+    text = "the python code is in our gitlab, we do a couple of manual sanity checks before releasing"
+    assert [c.text for c in segment(text)] == [
+        "the python code is in our gitlab",
+        "we do a couple of manual sanity checks before releasing",
+    ]
+    # A condition or a time with its practice is one statement.
+    assert len(segment("If it drifts, we retrain it")) == 1
+    assert len(segment("Twice a year or so, we retrain")) == 1
+    assert len(segment("When a drift alert fires, we retrain automatically")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("Promotion is rule based, no meeting needed", Mood.AFFIRMED),
+        ("It was a P2 with a bridge call, not an email chain.", Mood.AFFIRMED),
+        ("We deploy weekly, not daily", Mood.NEGATED),
+        ("New models go out automatically as a canary to a few customer tenants", Mood.AFFIRMED),
+        ("We have a few unit tests", Mood.PARTIAL),
+    ],
+)
+def test_what_a_practice_spares_or_is_contrasted_with_is_no_denial(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_hedged_and_third_person_bare_replies_take_the_question() -> None:
+    assert is_bare_reply("honestly I don't.")
+    assert is_bare_reply("he doesn't really lol.")
+    assert not is_bare_reply("Honestly we don't have CI")
+
+
+def test_a_list_of_denials_may_name_nobody() -> None:
+    items = denial_items("no meetings, nobody ever decided who's responsible for what, dan just does stuff")
+    assert [i.text for i in items] == [
+        "no meetings",
+        "nobody ever decided who's responsible for what",
+        "dan just does stuff",
+    ]
+
+
+def test_a_deferral_names_its_topic_in_the_words_before_it() -> None:
+    answer = (
+        "I built the forecast. What happens once it's live, I honestly can't speak to. "
+        "Since the reorg that's the operations team's patch."
+    )
+    assert defers_to_others("How they work together, honestly I'm the wrong person to ask.")
+    assert deferred_topic(answer) == "What happens once it's live, Since the reorg"
+    # The deferral names who, not what.
+    assert deferred_topic("That is the platform people's world, you would have to ask them.") == ""
+
+
+def test_a_suppliers_side_and_no_visibility_are_someone_elses_knowledge() -> None:
+    assert defers_to_others("honestly couldn't tell you, that's all on the vendor's side")
+    assert is_ignorance("how they build it, test it, package it, I don't get any visibility into that at all")
+    assert not is_ignorance("We get full visibility into the pipeline runs")
