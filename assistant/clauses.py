@@ -284,7 +284,8 @@ _PLANNED = re.compile(
         # "The on-call follows a documented plan to roll back" names a plan that exists.
         r"(?<!documented )(?<!written )(?<!agreed )(?<!defined )(?<!rollback )(?<!recovery )(?<!response )"
         r"(?<!contingency )(?<!follows a )(?<!follow a )(?<!follows the )(?<!follow the )(?<!follows our )"
-        r"(?<!follow our )plan(?:s|ning|ned)? (?:to|on|for)",
+        # "There isn't any plan for refreshing it" denies a plan.
+        r"(?<!follow our )(?<!no )(?<!any )(?<!without a )plan(?:s|ning|ned)? (?:to|on|for)",
         r"(?:are|is|am|'re|'m) (?:going|about) to",
         r"intend(?:s|ing)? to",
         r"aim(?:s|ing)? to",
@@ -394,6 +395,8 @@ _PARTIAL = re.compile(
         r"one (?:project|model|squad|pilot)(?: out of| of)?",
         # "a drift check on one of our seven models", "canaries for two of our nine models", but
         # "one of the data scientists retrains it" names a person.
+        # Nor does "when one of those alerts fires": any of them, each time.
+        r"(?<!when )(?<!if )(?<!whenever )(?<!once )(?<!as soon as )"
         r"(?:one|two|three|four|five|six|seven|eight|nine|ten|\d+) (?:out )?of (?:our|the|them|those|its|their)"
         rf"(?! (?:[\w-]+ )?{_PEOPLE}\b)",
         r"as an? (?:trial|pilot|test|experiment)",
@@ -553,7 +556,7 @@ _AUTOMATIC = re.compile(
     r"\b(?:automatic(?:ally)?|automated|auto-?\w+|on (?:its|their) own|by itself|by themselves|"
     r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off|"
     # "We do not compare predictions with outcomes on a continuous basis" denies the continuous form.
-    r"continuous(?:ly)?|on a continuous basis|in real[- ]time)\b",
+    r"continuous(?:ly)?|on a continuous basis|on an ongoing basis|in real[- ]time)\b",
     re.IGNORECASE,
 )
 
@@ -703,6 +706,22 @@ _OTHER_TEAM_SUBJECT = re.compile(
     r"holds?|keeps?|is|are|was|were|got|gets))\b",
     re.IGNORECASE,
 )
+
+
+# "My previous company was a big fintech with a proper ML platform - registry, monitoring, the
+# lot": a sentence about another employer, asides included, is not about this organisation.
+_ANOTHER_EMPLOYER = re.compile(
+    r"^\W*(?:(?:and|but|so|also|though)[\s,]+)?(?:at |in |with )?(?:my|our) (?:previous|last|old|former|past) "
+    r"(?:company|employer|job|firm|place|team|workplace|organi[sz]ation|role|client|bank|startup|start-up)\b",
+    re.IGNORECASE,
+)
+
+
+def another_employers_sentences(answer: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``answer`` that open on another employer ("At my old firm ...")."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(answer)]
+    ends = [*starts[1:], len(answer)]
+    return [(start, end) for start, end in zip(starts, ends, strict=True) if _ANOTHER_EMPLOYER.match(answer[start:end])]
 
 
 def is_about_another_team(text: str) -> bool:

@@ -21,6 +21,7 @@ import numpy as np
 from assistant.clauses import (
     Clause,
     Mood,
+    another_employers_sentences,
     automatic_marker,
     closed_question_claim,
     deferred_ends,
@@ -322,7 +323,7 @@ class Extractor:
                     evidence_clauses.append(part)
         # "How they're monitored is handled by my manager; I'm not involved": the topic is named only
         # to say it is someone else's, so nothing up to the deferral is evidence.
-        deferred = deferred_ends(answer)
+        deferred = deferred_ends(answer) + another_employers_sentences(answer)
         evidence_clauses = [c for c in evidence_clauses if not any(s <= c.start < e for s, e in deferred)]
         evidence_clauses = [item for clause in evidence_clauses for item in _denials_apart(clause)]
         retracted = retracted_span(answer)

@@ -631,3 +631,31 @@ def test_a_deferral_sends_its_own_topic_elsewhere(engine) -> None:  # type: igno
     )
     reading = engine.extractor.in_context(turn, engine.extractor.read_turn(turn))
     assert reading.sent_elsewhere == "monitoring"
+
+
+@pytest.mark.parametrize(
+    ("answer", "practice"),
+    [
+        # A role is not a delivery speed, a scoring job is not retraining, a port's ships are no canary.
+        (
+            "Our roles are written down: the backend lead owns deployment and the servers.",
+            "development.delivery-metrics",
+        ),
+        ("IT keeps an eye on whether the nightly job ran.", "development.automated-retraining"),
+        ("It still runs on what it learned from 2021 traffic.", "development.progressive-delivery"),
+    ],
+)
+def test_a_practice_needs_the_words_it_is_about(engine, answer: str, practice: str) -> None:  # type: ignore[no-untyped-def]
+    assert practice not in read(engine, answer)
+
+
+def test_a_practice_named_in_its_own_words_is_still_read(engine) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, "New models go out as a canary to five percent of traffic first.") == {
+        "development.progressive-delivery": Status.PRESENT
+    }
+    assert read(engine, "An Airflow job retrains the model every night on fresh data.") == {
+        "development.automated-retraining": Status.PRESENT
+    }
+    assert read(engine, "We track lead time from commit to production for every model.") == {
+        "development.delivery-metrics": Status.PRESENT
+    }

@@ -6,6 +6,8 @@ import pytest
 
 from assistant.clauses import (
     Mood,
+    another_employers_sentences,
+    automatic_marker,
     closed_question_claim,
     deferred_ends,
     deferred_topic,
@@ -704,3 +706,34 @@ def test_a_suppliers_side_and_no_visibility_are_someone_elses_knowledge() -> Non
     assert defers_to_others("honestly couldn't tell you, that's all on the vendor's side")
     assert is_ignorance("how they build it, test it, package it, I don't get any visibility into that at all")
     assert not is_ignorance("We get full visibility into the pipeline runs")
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("When one of those alerts fires, the on-call engineer decides whether to roll back", Mood.AFFIRMED),
+        ("We have a drift check on one of our seven models", Mood.PARTIAL),
+        ("There isn't any plan for refreshing the model", Mood.NEGATED),
+        ("We plan to add drift detection", Mood.PLANNED),
+    ],
+)
+def test_any_one_of_them_is_no_part_and_no_plan_is_no_plan(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_on_an_ongoing_basis_is_continuous() -> None:
+    assert automatic_marker("we don't compare predictions with the findings on an ongoing basis")
+
+
+def test_a_sentence_about_another_employer_is_set_aside_whole() -> None:
+    answer = (
+        "We have CI. My previous company was a big fintech with a proper ML platform - registry, monitoring, "
+        "the lot - so I know what good looks like. We just aren't there."
+    )
+    spans = another_employers_sentences(answer)
+    assert [answer[s:e].strip() for s, e in spans] == [
+        "My previous company was a big fintech with a proper ML platform - registry, monitoring, the lot - so I "
+        "know what good looks like."
+    ]
+    assert another_employers_sentences("At my old firm they ran pricing models in shadow.")
+    assert not another_employers_sentences("My team runs the pricing models in shadow.")
