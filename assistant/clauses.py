@@ -719,9 +719,7 @@ _ANOTHER_EMPLOYER = re.compile(
 
 def another_employers_sentences(answer: str) -> list[tuple[int, int]]:
     """Spans of the sentences of ``answer`` that open on another employer ("At my old firm ...")."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(answer)]
-    ends = [*starts[1:], len(answer)]
-    return [(start, end) for start, end in zip(starts, ends, strict=True) if _ANOTHER_EMPLOYER.match(answer[start:end])]
+    return [(start, after) for start, _, after in _sentences(answer) if _ANOTHER_EMPLOYER.match(answer[start:after])]
 
 
 def is_about_another_team(text: str) -> bool:
@@ -772,35 +770,36 @@ def defers_to_others(text: str) -> bool:
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s+|$)")
 
 
+def _sentences(answer: str) -> list[tuple[int, int, int]]:
+    """Each sentence of ``answer`` as (start, end of its words, start of the next sentence)."""
+    sentences: list[tuple[int, int, int]] = []
+    start = 0
+    for end_match in _SENTENCE_END.finditer(answer):
+        sentences.append((start, end_match.start(), end_match.end()))
+        start = end_match.end()
+    sentences.append((start, len(answer), len(answer)))
+    return sentences
+
+
+def _deferrals(answer: str) -> list[tuple[int, list[re.Match[str]]]]:
+    """Each sentence of ``answer`` that defers to others: its start and its deferrals."""
+    found = [(start, list(_DEFERS_TO_OTHERS.finditer(answer, start, end))) for start, end, _ in _sentences(answer)]
+    return [(start, matches) for start, matches in found if matches]
+
+
 def deferred_ends(answer: str) -> list[tuple[int, int]]:
     """Spans of ``answer`` from a sentence's start to the end of a deferral in it: "How we
     coordinate with IT is handled by my manager; I'm not involved" names its topic only to say it
     is someone else's. What follows the deferral ("not my area, but I know we have alerts") is
     the speaker's own knowledge again."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for end_match in [*_SENTENCE_END.finditer(answer), None]:
-        end = end_match.start() if end_match else len(answer)
-        ends = [m.end() for m in _DEFERS_TO_OTHERS.finditer(answer, start, end)]
-        if ends:
-            spans.append((start, ends[-1]))
-        if end_match is None:
-            break
-        start = end_match.end()
-    return spans
+    return [(start, matches[-1].end()) for start, matches in _deferrals(answer)]
 
 
 def deferred_topic(answer: str) -> str:
     """What the deferrals in ``answer`` are about: the words before each deferral in its sentence
     ("What happens once they're live, whether anyone watches them, I can't speak to"). The deferral
     itself is left out: "the platform people's world" names who, not what."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(answer)]
-    pieces: list[str] = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else len(answer)
-        deferral = _DEFERS_TO_OTHERS.search(answer, start, end)
-        if deferral is not None:
-            pieces.append(answer[start : deferral.start()].strip())
+    pieces = [answer[start : matches[0].start()].strip() for start, matches in _deferrals(answer)]
     return " ".join(piece for piece in pieces if piece)
 
 

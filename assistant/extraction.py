@@ -258,12 +258,8 @@ class Extractor:
             # its own topic: "What happens with the forecasts once they're live, I can't speak to"
             # sends monitoring elsewhere, whatever the question asked about.
             practices = self._question_practices(turn, self.params.bare_question_threshold)
-            reading.sent_elsewhere = self._deferred_topic(answer) or self._single_dimension(practices)
+            reading.sent_elsewhere = self._clear_dimension(deferred_topic(answer)) or self._single_dimension(practices)
         return reading
-
-    def _deferred_topic(self, answer: str) -> str | None:
-        """The dimension the deferring sentences of ``answer`` name, when they clearly name one."""
-        return self._clear_dimension(deferred_topic(answer))
 
     def _clear_dimension(self, topic: str) -> str | None:
         """The dimension whose cues ``topic`` resembles clearly more than any other's, if any. A
