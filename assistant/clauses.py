@@ -455,7 +455,9 @@ _NEGATED = re.compile(
         # "Up to last year we just emailed them the model file" says that way of working is gone.
         _UNTIL_RECENTLY,
         # "We had auto-deploy to staging for a bit" says it is gone.
-        r"(?:we|they|i) (?:had|used|ran|tried) [^,.;]{1,50}? for a (?:bit|while|few (?:weeks|months)|month|year)",
+        r"(?:we|they|i) (?:had|used|ran|tried) [^,.;]{1,50}? (?:for a (?:bit|while|few (?:weeks|months)|month|year)|"
+        # "We had GitHub Actions running the tests at one point": it is gone.
+        r"at (?:one|some) (?:point|stage))",
         # "We used to have a weekly meeting with IT" says the meeting is gone.
         rf"{_USED_TO} (?:have|hold|meet|be|do|get|keep|sit|talk|share|"
         r"send|review|check|monitor|track|write|use|go)",
@@ -632,10 +634,20 @@ _NOT_A_DENIAL = re.compile(
     r"|\b(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
     r"verifies|verifying|confirm|confirms|confirming)\s+(?:[\w'-]+\s+){1,5}?(?:didn't|did not|doesn't|does not|"
     r"isn't|is not|wasn't|was not|aren't|are not|hasn't|has not|haven't|have not|no|nothing|never)\b"
+    # "I look at the logs to check nothing's crashing": what the check rules out.
+    r"|\b(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
+    r"verifies|verifying|confirm|confirms|confirming)\s+(?:that\s+)?(?:nothing|no ?one|nobody)(?:'s|\s+(?:is|has|went|"
+    r"broke|failed|crashed|fell|got))\b"
+    # "Each squad reviews its alerts, which ones were noise and which were missing": what the
+    # review asks, not a gap.
+    r"|\bwhich (?:ones |\w+ )?(?:were|are|was|is) missing\b"
     # "Alerts when predictions are missing for a depot", "when a route gets cancelled, the drift
     # detector fires": a condition the practice watches for.
     r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
     r"gets) (?:up )?(?:missing|absent|cancell?ed|stopped|switched off|turned off|shut down)\b"
+    # "Alerts when the scoring job fails or produces no scores".
+    r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:produces?|returns?|sends?|receives?|writes?|"
+    r"outputs?|yields?|gets?|has|shows?) (?:no|zero|nothing)\b"
     # "It was a P2 with a bridge call, not an email chain": a contrast names what it is not.
     # ("Infrastructure is on call for the servers, not the models", "by hand, not through a
     # pipeline" deny what they name.)
@@ -835,6 +847,19 @@ def is_self_introduction(text: str) -> bool:
 
 def strip_leading_reply(text: str) -> str:
     return _LEADING_REPLY.sub("", text, count=1)
+
+
+# "Beyond naming an owner, nobody has written down who does what": the opening names what exists
+# and the rest denies something else; read together, the owner read as missing.
+_EXCEPTION_LEAD = re.compile(
+    r"^\s*(?:beyond|apart from|other than|besides|except for|aside from)\s+(?!that\b|this\b)[^,.;:]{3,60},\s+(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def strip_exception_lead(text: str) -> str:
+    """``text`` without an opening exception ("Apart from the ticket, ...") that names what the rest is not about."""
+    return _EXCEPTION_LEAD.sub("", text, count=1)
 
 
 _LEADING_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure)\b", re.IGNORECASE)

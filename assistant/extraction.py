@@ -45,6 +45,7 @@ from assistant.clauses import (
     retracted_span,
     says_missing_in_words,
     segment,
+    strip_exception_lead,
     strip_leading_reply,
 )
 from assistant.findings import Evidence, Finding, Status
@@ -88,6 +89,8 @@ class ExtractionParams:
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
     deferred_topic_margin: float = 0.08  # a deferral names its own dimension when its words resemble that
     # dimension's cues this much more than any other's ("what happens once they're live I can't speak to")
+    question_dimension_margin: float = 0.04  # a transcript question must resemble one dimension's questions this
+    # much more than any other's to lend its dimension
     off_question_extra: float = 0.03  # a reading outside the dimension the question asked about needs this much
     # more: "I've been paged at 4am for it" answers a question on shared ownership, not on alerting (+2 -1 levels
     # over the 18 read sets; 0.05: +3 -6)
@@ -189,6 +192,7 @@ class CueBank:
         question_ids = list(framework.question_index)
         self.question_ids = question_ids
         self.question_vectors = encoder.encode([framework.question_index[q][1].text for q in question_ids])
+        self.question_dimensions = np.asarray([framework.question_index[q][0].id for q in question_ids])
 
         self._gather = {missing: self._gather_matrix(missing) for missing in (False, True)}
         self._cache: dict[tuple[str, ...], np.ndarray] = {}
@@ -330,7 +334,7 @@ class Extractor:
             evidence_clauses = [c for c in evidence_clauses if not (start <= c.start and c.end <= end)]
         if not evidence_clauses:
             return reading
-        bodies = [strip_leading_reply(c.text) or c.text for c in evidence_clauses]
+        bodies = [strip_exception_lead(strip_leading_reply(c.text)) or c.text for c in evidence_clauses]
         own = self.bank.encode(bodies)
         question_practices = self._question_practices(turn)
         prior = self._dimension_prior(question_practices)
@@ -409,6 +413,13 @@ class Extractor:
         best = int(np.argmax(sims)) if len(sims) else -1
         if best < 0 or sims[best] < (self.params.question_threshold if threshold is None else threshold):
             return []
+        if threshold is None and self.params.question_dimension_margin > 0:
+            # "After deployment, how do you keep an eye on how the model is doing?" reads about as
+            # much like a deployment question as a monitoring one: it is about neither in particular.
+            dimension = self.bank.question_dimensions[best]
+            others = sims[self.bank.question_dimensions != dimension]
+            if len(others) and sims[best] - float(others.max()) < self.params.question_dimension_margin:
+                return []
         return list(self.framework.question_index[self.bank.question_ids[best]][1].practices)
 
     def _closed_answer(
@@ -528,9 +539,28 @@ class Extractor:
                 index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
             )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
-            if status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
+            named = None
+            # (A gap too weak to hold a level back is dropped below, never turned into a claim.)
+            standing_gap = status is Status.ABSENT and score[index] >= missing_floor
+            if mood.mood is Mood.AFFIRMED and not body_denies and (standing_gap or level == 1):
+                named = self._named_claim(score, int(index), dimension.id, present, missing, clause_terms)
+            if named is not None:
+                index = named
+                pid = bank.practice_ids[index]
+                _, level, practice = self.framework.practice_index[pid]
+                best_by_dimension[dimension.id] = index
+                matched_missing = False
+                status, reason = _status(practice, level, matched_missing, mood.mood, manual)
+            elif status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
                 lower = self._least_advanced_alike(
-                    score, int(index), dimension.id, present, missing, claims_automation, present_cue, body_denies
+                    score,
+                    int(index),
+                    dimension.id,
+                    present,
+                    missing,
+                    claims_automation,
+                    present_cue,
+                    body_denies,
                 )
                 if lower != index:
                     index = lower
@@ -634,6 +664,41 @@ class Extractor:
             )
             if bank.practice_levels[other] < bank.practice_levels[best] and reads_present and not denied_ad_hoc:
                 best = int(other)
+        return best
+
+    def _named_claim(
+        self,
+        score: np.ndarray,
+        index: int,
+        dimension: str,
+        present: np.ndarray,
+        missing: np.ndarray,
+        clause_terms: set[str],
+    ) -> int | None:
+        """A practice of the same dimension that the clause names in its own words and that reads
+        about as well, as a claim, as the gap or ad-hoc state matched at ``index``. "The lead raises
+        a ticket with IT using a handoff checklist" resembles "once the model is handed over, data
+        science moves on", and "they put the file on a shared drive and raise a ticket" the
+        e-mailed hand-over: a claim that names the ticket is the ticket."""
+        bank = self.bank
+        if clause_terms & bank.practice_terms[index]:
+            return None  # "Roles around our models are informal" is about roles, whatever else it names
+        # An ad-hoc state yields only to a practice whose absence it would otherwise imply ("the
+        # flow director notices the drift" is not drift detection).
+        ad_hoc = bank.practice_levels[index] == 1
+        denied = set(bank.practices[index].denies)
+        floor = float(score[index]) - self.params.present_prefers_lower
+        best: int | None = None
+        for candidate in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
+            other = int(candidate)
+            if other == index or bank.practice_levels[other] == 1 or not clause_terms & bank.practice_terms[other]:
+                continue
+            if ad_hoc and bank.practice_ids[other] not in denied:
+                continue
+            if _missing_side_wins(other, present, missing, self.params.polarity_margin):
+                continue
+            if best is None or score[other] > score[best]:
+                best = other
         return best
 
     def _ad_hoc_alike(self, score: np.ndarray, index: int, dimension: str, threshold: float) -> int | None:

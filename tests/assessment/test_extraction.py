@@ -659,3 +659,25 @@ def test_a_practice_named_in_its_own_words_is_still_read(engine) -> None:  # typ
     assert read(engine, "We track lead time from commit to production for every model.") == {
         "development.delivery-metrics": Status.PRESENT
     }
+
+
+def test_a_question_that_reads_like_two_dimensions_lends_neither(engine) -> None:  # type: ignore[no-untyped-def]
+    # It names deployment but asks about monitoring: its answer's readings are not held to one side.
+    ambiguous = AnswerTurn(1, "And after deployment, how do you keep an eye on how the model is doing?", "Fine.")
+    assert engine.extractor.in_context(ambiguous, engine.extractor.read_turn(ambiguous)).question_dimension is None
+    clear = AnswerTurn(1, "How do you find out that a model in production has a problem?", "Fine.")
+    assert engine.extractor.in_context(clear, engine.extractor.read_turn(clear)).question_dimension == "monitoring"
+
+
+def test_a_claim_that_names_a_practice_is_that_practice(engine) -> None:  # type: ignore[no-untyped-def]
+    # An ad-hoc hand-over that names the ticket too is the ticket, not its absence.
+    question = "How do your data scientists and IT work together on the models?"
+    answer = (
+        "When they have a new version, they put the model file on a shared drive and raise a ticket in our queue "
+        "using a template we made."
+    )
+    assert read(engine, answer, question) == {"collaboration.ticket-handoff": Status.PRESENT}
+    # ... and a gap named in its own words stays a gap.
+    assert read(engine, "Roles around our models are informal", question).get("collaboration.defined-roles") is (
+        Status.ABSENT
+    )

@@ -27,6 +27,7 @@ from assistant.clauses import (
     retracted_span,
     says_missing_in_words,
     segment,
+    strip_exception_lead,
 )
 
 
@@ -737,3 +738,27 @@ def test_a_sentence_about_another_employer_is_set_aside_whole() -> None:
     ]
     assert another_employers_sentences("At my old firm they ran pricing models in shadow.")
     assert not another_employers_sentences("My team runs the pricing models in shadow.")
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        # What a check rules out, what a review asks, what an alert fires on: no denial.
+        ("I look at the container logs most mornings, to check nothing's crashing.", Mood.AFFIRMED),
+        ("Every quarter each squad reviews its alerts, which ones were noise and which were missing.", Mood.AFFIRMED),
+        ("A Grafana dashboard, with alerts when the scoring job fails or produces no scores.", Mood.AFFIRMED),
+        ("Nobody checks that nothing broke.", Mood.NEGATED),
+        ("The alerts are missing.", Mood.NEGATED),
+        # A practice the team had at one point is gone.
+        ("We had GitHub Actions running the tests at one point", Mood.NEGATED),
+    ],
+)
+def test_what_a_check_rules_out_is_no_denial_and_what_was_had_at_one_point_is_gone(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_an_opening_exception_is_not_what_the_rest_is_about() -> None:
+    text = "Beyond naming an owner, nobody has written down which team is responsible for what."
+    assert strip_exception_lead(text) == "nobody has written down which team is responsible for what."
+    assert strip_exception_lead("Apart from that, nobody looks.") == "Apart from that, nobody looks."
+    assert strip_exception_lead("Nobody looks at it.") == "Nobody looks at it."
