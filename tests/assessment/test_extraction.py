@@ -406,10 +406,10 @@ ALERT_QUESTION = "What happens after an alert?"
 
 def test_an_area_sent_elsewhere_is_not_assessed_from_stray_readings(engine) -> None:  # type: ignore[no-untyped-def]
     turns = [
-        AnswerTurn(1, ALERT_QUESTION, "A data scientist decides and starts the retraining job; it's not automatic."),
+        AnswerTurn(1, ALERT_QUESTION, "A data scientist retrains it in her Jupyter notebook; it's not automatic."),
         AnswerTurn(2, DEPLOY_QUESTION, "I don't know, that's another team."),
     ]
-    # Without the second answer the first reads as development evidence (retraining is not automated).
+    # Without the second answer the first reads as development evidence (notebooks).
     assert engine.assess(turns[:1]).levels["development"] is not None
     assert engine.assess(turns).levels["development"] is None
 

@@ -67,6 +67,18 @@ def test_only_missing_evidence_sits_at_the_cap() -> None:
     assert score.level == 1 and score.settled
 
 
+def test_only_advanced_practices_missing_places_nothing() -> None:
+    # "Nothing retrains automatically" and "we don't measure lead time": the ceiling, not a level.
+    gaps = [f("dev.auto-retrain", 4, Status.ABSENT), f("dev.lead-time", 5, Status.PLANNED)]
+    score = score_dimension(D, gaps)
+    assert score.level is None and "not assessed" in score.rationale
+    # A level-3 gap beside them still places the dimension at level 1.
+    assert score_dimension(D, [*gaps, f("dev.ci", 3, Status.ABSENT)]).level == 1
+    # So does any practice in place: the gap then caps it.
+    assert score_dimension(D, [*gaps, f("dev.vcs", 2, Status.PRESENT)]).level == 2
+    assert score_dimension(D, [*gaps, f("dev.registry", 3, Status.PARTIAL)]).level == 2
+
+
 def test_one_missing_practice_does_not_block_a_level_that_is_substantially_in_place() -> None:
     level3 = [
         f("dev.ci", 3, Status.PRESENT),
