@@ -441,6 +441,9 @@ _NEGATED = re.compile(
         # missing values", "add the missing ones").
         r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing",
         r"missing (?:from|in|entirely|completely)",
+        # "The two findings were the missing fairness monitoring" (not "alerts on missing values").
+        r"(?:the|a|one|our|their) missing (?:[\w-]+ ){0,2}(?:monitoring|tests?|testing|alerts?|alerting|dashboards?|"
+        r"checks?|reviews?|pipelines?|registry|documentation|process|owners?|ownership|roles?|meetings?|retraining)",
         r"absent",
         r"zero",
         r"cannot",
@@ -838,8 +841,18 @@ _BARE_TITLE = re.compile(
 )
 
 
+# "data scientist at a smart thermostat startup, we're like 30 ppl": the size of the place is part
+# of the introduction (its "we" is no statement about practice).
+_HEADCOUNT = re.compile(
+    r",?\s*(?:we'?re|we are|there are|there'?s)\s+(?:like |about |around |roughly |only |just |maybe )?\d+\s*"
+    r"(?:ppl|people|staff|employees|of us|folks|engineers|persons?)\b[^.;:]*[.;!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_self_introduction(text: str) -> bool:
     """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
+    text = _HEADCOUNT.sub("", text) or text
     return _SELF_INTRODUCTION.search(text) is not None or (
         len(text.split()) <= 16 and _BARE_TITLE.search(text) is not None
     )
@@ -1018,6 +1031,14 @@ _CLOSED_QUESTION = (
     re.compile(rf"(?:^|(?<=[.!?:])\s+){_CLOSED_QUESTION_BODY}", re.IGNORECASE),
 )
 _SECOND_PERSON = {"you": "we", "your": "our", "yours": "ours", "yourself": "ourselves", "yourselves": "ourselves"}
+# "Could you start by telling me what your models do?" asks for an account, not a yes or no: a
+# "Sure." to it claims nothing (read as "we start by telling ...", it was a health check).
+_REQUEST = re.compile(
+    r"^you (?:please |briefly |quickly |just |first |maybe )?(?:start by |begin by |first )?"
+    r"(?:tell (?:me|us)|telling (?:me|us)|describe|describing|walk|walking|explain|explaining|start|begin|give|"
+    r"share|talk|outline|take|run|summari[sz]e|paint|list|elaborate|expand|go|introduce|sketch)\b",
+    re.IGNORECASE,
+)
 
 
 def closed_question_claim(question: str) -> str | None:
@@ -1027,6 +1048,8 @@ def closed_question_claim(question: str) -> str | None:
     if match is None:
         return None
     auxiliary, rest = match.group(1).lower(), match.group(2)
+    if auxiliary in ("can", "could", "will", "would") and _REQUEST.match(rest):
+        return None
     rest = re.sub(r"\b(besides|with|to|for|from|by|than|of|about|without) you\b", r"\1 us", rest, flags=re.IGNORECASE)
     claim = re.sub(
         rf"\b(?:{'|'.join(_SECOND_PERSON)})\b",

@@ -561,6 +561,7 @@ class Extractor:
                     claims_automation,
                     present_cue,
                     body_denies,
+                    frozenset(clause_terms),
                 )
                 if lower != index:
                     index = lower
@@ -641,6 +642,7 @@ class Extractor:
         claims_automation: bool,
         present_cue: np.ndarray,
         body_denies: bool,
+        clause_terms: frozenset[str] = frozenset(),
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -662,7 +664,21 @@ class Extractor:
             denied_ad_hoc = (
                 bank.practice_levels[other] == 1 and bool(bank.cue_denies[int(present_cue[other])]) and not body_denies
             )
-            if bank.practice_levels[other] < bank.practice_levels[best] and reads_present and not denied_ad_hoc:
+            # "I open a ticket for the backend team with a handoff checklist" names the ticket and
+            # nothing of the chat message it also resembles: a claim in a practice's own words is not
+            # read down to an ad-hoc state. (Between practices above level 1 the lower one still
+            # wins: "if it's genuine drift we retrain" names drift, yet is no automatic trigger.)
+            unnamed = (
+                bank.practice_levels[other] == 1
+                and bool(clause_terms & bank.practice_terms[index])
+                and not clause_terms & bank.practice_terms[other]
+            )
+            if (
+                bank.practice_levels[other] < bank.practice_levels[best]
+                and reads_present
+                and not denied_ad_hoc
+                and not unnamed
+            ):
                 best = int(other)
         return best
 

@@ -681,3 +681,14 @@ def test_a_claim_that_names_a_practice_is_that_practice(engine) -> None:  # type
     assert read(engine, "Roles around our models are informal", question).get("collaboration.defined-roles") is (
         Status.ABSENT
     )
+
+
+def test_a_practice_named_in_words_is_not_lowered_to_a_likeness(engine) -> None:  # type: ignore[no-untyped-def]
+    # It resembles "We message whichever engineer is online and ask them to ship it" about as much,
+    # but it names the ticket and the checklist.
+    answer = (
+        "when i want to ship a new version i open a linear ticket for the backend team with a handoff checklist "
+        "(model version, expected latency, how to roll back)"
+    )
+    found = read(engine, answer, "When a model in production breaks, who responds?")
+    assert found == {"collaboration.ticket-handoff": Status.PRESENT}

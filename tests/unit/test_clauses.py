@@ -338,6 +338,11 @@ def test_a_list_of_denials_splits_into_its_items() -> None:
         ),
         ("How do you deploy?", None),
         ("Tell me about your deployments.", None),
+        # A request for an account is open: "Sure." to it claims nothing.
+        ("Could you start by telling me what your models actually do?", None),
+        ("Can you walk me through a release?", None),
+        ("Can you tell whether a model drifted?", "we can tell whether a model drifted"),
+        ("Could you reproduce a model from last year?", "we could reproduce a model from last year"),
     ],
 )
 def test_a_closed_question_states_its_claim(question: str, claim: str | None) -> None:
@@ -490,6 +495,8 @@ def test_what_comes_before_a_deferral_in_its_sentence_is_deferred_too() -> None:
 def test_a_title_with_where_the_speaker_works_is_an_introduction() -> None:
     assert is_self_introduction("SRE on the ML platform at Redwood Mutual, on the claims and underwriting side.")
     assert not is_self_introduction("ML engineer at the bank, we deploy with Jenkins")
+    # The size of the place belongs to the introduction.
+    assert is_self_introduction("data scientist at a smart thermostat startup, we're like 30 ppl")
 
 
 def test_a_colon_that_only_opens_examples_keeps_the_closed_question() -> None:
@@ -749,6 +756,9 @@ def test_a_sentence_about_another_employer_is_set_aside_whole() -> None:
         ("A Grafana dashboard, with alerts when the scoring job fails or produces no scores.", Mood.AFFIRMED),
         ("Nobody checks that nothing broke.", Mood.NEGATED),
         ("The alerts are missing.", Mood.NEGATED),
+        # "The missing X" names a gap ("alerts on missing values" does not).
+        ("The two findings were the missing fairness monitoring", Mood.NEGATED),
+        ("We alert on missing values in the feed.", Mood.AFFIRMED),
         # A practice the team had at one point is gone.
         ("We had GitHub Actions running the tests at one point", Mood.NEGATED),
     ],
