@@ -616,6 +616,11 @@ _WITHOUT_PEOPLE = (
 _DOES_WITHOUT_PEOPLE = re.compile(_WITHOUT_PEOPLE, re.IGNORECASE)
 
 # Negation words that do not deny the clause's practice ("we meet before deployments, not otherwise").
+# A check's verbs: what follows them is what the check looks for.
+_CHECKS = (
+    r"(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
+    r"verifies|verifying|confirm|confirms|confirming)"
+)
 _NOT_A_DENIAL = re.compile(
     r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
     r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else)\b"
@@ -634,12 +639,10 @@ _NOT_A_DENIAL = re.compile(
     rf"(?:\bago\b|\b{_UNTIL_RECENTLY}\b|\buntil (?:20\d\d|this year)\b)"
     # "I look at the job log to check it ran and didn't throw errors": the denial is what the check
     # looks for, not a denial of the check ("we don't check" keeps its denial: it comes before).
-    r"|\b(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
-    r"verifies|verifying|confirm|confirms|confirming)\s+(?:[\w'-]+\s+){1,5}?(?:didn't|did not|doesn't|does not|"
+    rf"|\b{_CHECKS}\s+(?:[\w'-]+\s+){{1,5}}?(?:didn't|did not|doesn't|does not|"
     r"isn't|is not|wasn't|was not|aren't|are not|hasn't|has not|haven't|have not|no|nothing|never)\b"
     # "I look at the logs to check nothing's crashing": what the check rules out.
-    r"|\b(?:check|checks|checking|checked|make sure|makes sure|making sure|ensure|ensures|ensuring|verify|"
-    r"verifies|verifying|confirm|confirms|confirming)\s+(?:that\s+)?(?:nothing|no ?one|nobody)(?:'s|\s+(?:is|has|went|"
+    rf"|\b{_CHECKS}\s+(?:that\s+)?(?:nothing|no ?one|nobody)(?:'s|\s+(?:is|has|went|"
     r"broke|failed|crashed|fell|got))\b"
     # "Each squad reviews its alerts, which ones were noise and which were missing": what the
     # review asks, not a gap.

@@ -561,7 +561,7 @@ class Extractor:
                     claims_automation,
                     present_cue,
                     body_denies,
-                    frozenset(clause_terms),
+                    clause_terms,
                 )
                 if lower != index:
                     index = lower
@@ -642,7 +642,7 @@ class Extractor:
         claims_automation: bool,
         present_cue: np.ndarray,
         body_denies: bool,
-        clause_terms: frozenset[str] = frozenset(),
+        clause_terms: set[str],
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
