@@ -226,10 +226,12 @@ def denial_items(text: str) -> list[Clause]:
     return items if len(items) >= 2 else []
 
 
+# Words that open an exception ("apart from the ticket, ..."), shared by the two readings of one.
+_EXCEPTION_OPENER = r"apart from|aside from|other than|besides"
 # "Apart from a meeting the day before a release we have no regular meetings": the exception is a
 # practice in place, the rest denies another. Joined, the denial would deny the exception too.
 _EXCEPTION_THEN_DENIAL = re.compile(
-    r"^(?:(?:and|but|so)\s+)?(?:apart from|aside from|other than|except(?: for)?|besides|outside(?: of)?)\s[^,;]{3,80}?"
+    rf"^(?:(?:and|but|so)\s+)?(?:{_EXCEPTION_OPENER}|except(?: for)?|outside(?: of)?)\s[^,;]{{3,80}}?"
     r",?\s+(?=(?:we|i|they|there)(?:'s| is| are| have| has|'ve| had)? (?:no|never|not|nothing)\b|"
     r"(?:we|i|they) (?:do not|don't|never|rarely|hardly)\b)",
     re.IGNORECASE,
@@ -866,9 +868,11 @@ def strip_leading_reply(text: str) -> str:
 
 
 # "Beyond naming an owner, nobody has written down who does what": the opening names what exists
-# and the rest denies something else; read together, the owner read as missing.
+# and the rest denies something else; read together, the owner read as missing. (Unlike
+# ``exception_apart``, which splits a long exception off as a claim of its own, this only sets a
+# short one aside before the rest is read.)
 _EXCEPTION_LEAD = re.compile(
-    r"^\s*(?:beyond|apart from|other than|besides|except for|aside from)\s+(?!that\b|this\b)[^,.;:]{3,60},\s+(?=\w)",
+    rf"^\s*(?:{_EXCEPTION_OPENER}|beyond|except for)\s+(?!that\b|this\b)[^,.;:]{{3,60}},\s+(?=\w)",
     re.IGNORECASE,
 )
 

@@ -539,19 +539,12 @@ class Extractor:
                 index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
             )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
-            named = None
+            instead: int | None = None
             # (A gap too weak to hold a level back is dropped below, never turned into a claim.)
             standing_gap = status is Status.ABSENT and score[index] >= missing_floor
             if mood.mood is Mood.AFFIRMED and not body_denies and (standing_gap or level == 1):
-                named = self._named_claim(score, int(index), dimension.id, present, missing, clause_terms)
-            if named is not None:
-                index = named
-                pid = bank.practice_ids[index]
-                _, level, practice = self.framework.practice_index[pid]
-                best_by_dimension[dimension.id] = index
-                matched_missing = False
-                status, reason = _status(practice, level, matched_missing, mood.mood, manual)
-            elif status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
+                instead = self._named_claim(score, int(index), dimension.id, present, missing, clause_terms)
+            if instead is None and status is Status.PRESENT and self.params.present_prefers_lower > 0 and level > 1:
                 lower = self._least_advanced_alike(
                     score,
                     int(index),
@@ -563,15 +556,15 @@ class Extractor:
                     body_denies,
                     clause_terms,
                 )
-                if lower != index:
-                    index = lower
-                    pid = bank.practice_ids[index]
-                    _, level, practice = self.framework.practice_index[pid]
-                    best_by_dimension[dimension.id] = index
-                    matched_missing = self._reads_missing(
-                        index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
-                    )
-                    status, reason = _status(practice, level, matched_missing, mood.mood, manual)
+                instead = lower if lower != index else None
+            if instead is not None:
+                index = instead
+                pid = bank.practice_ids[index]
+                _, level, practice = self.framework.practice_index[pid]
+                best_by_dimension[dimension.id] = index
+                # Both pick only a practice whose present side wins the polarity test, so the
+                # reading that replaces the first one is a claim.
+                status, reason = _status(practice, level, False, mood.mood, manual)
             if status is None:
                 continue
             if level == 1 and past:
@@ -632,6 +625,12 @@ class Extractor:
             margin += self.params.worded_missing_margin
         return _missing_side_wins(index, present, missing, margin)
 
+    def _alike(self, score: np.ndarray, index: int, dimension: str, at_least: float = -np.inf) -> np.ndarray:
+        """This dimension's practices (``index`` among them) that read about as well as ``index``:
+        within ``present_prefers_lower`` of its score, and at least ``at_least``."""
+        floor = max(at_least, float(score[index]) - self.params.present_prefers_lower)
+        return np.nonzero((score >= floor) & (self.bank.practice_dimensions == dimension))[0]
+
     def _least_advanced_alike(
         self,
         score: np.ndarray,
@@ -652,9 +651,8 @@ class Extractor:
         bank = self.bank
         if bank.practices[index].requires:
             return index
-        floor = float(score[index]) - self.params.present_prefers_lower
         best = index
-        for other in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
+        for other in self._alike(score, index, dimension):
             reads_present = claims_automation or not _missing_side_wins(
                 int(other), present, missing, self.params.polarity_margin
             )
@@ -703,9 +701,8 @@ class Extractor:
         # flow director notices the drift" is not drift detection).
         ad_hoc = bank.practice_levels[index] == 1
         denied = set(bank.practices[index].denies)
-        floor = float(score[index]) - self.params.present_prefers_lower
         best: int | None = None
-        for candidate in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
+        for candidate in self._alike(score, index, dimension):
             other = int(candidate)
             if other == index or bank.practice_levels[other] == 1 or not clause_terms & bank.practice_terms[other]:
                 continue
@@ -720,10 +717,10 @@ class Extractor:
     def _ad_hoc_alike(self, score: np.ndarray, index: int, dimension: str, threshold: float) -> int | None:
         """This dimension's level-1 practice scoring within the margin of ``index`` and over the
         threshold, if any: the ad-hoc state a too-weak gap reading also describes."""
-        bank = self.bank
-        floor = max(threshold, float(score[index]) - self.params.present_prefers_lower)
-        alike = np.nonzero((score >= floor) & (bank.practice_levels == 1) & (bank.practice_dimensions == dimension))[0]
-        return int(max(alike, key=lambda other: score[other])) if len(alike) else None
+        alike = [
+            other for other in self._alike(score, index, dimension, threshold) if self.bank.practice_levels[other] == 1
+        ]
+        return int(max(alike, key=lambda other: score[other])) if alike else None
 
     def _manual_automation(
         self,

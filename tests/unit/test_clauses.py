@@ -595,6 +595,8 @@ def test_a_bare_not_after_a_sentence_stands_alone() -> None:
         ("We don't check it ran", Mood.NEGATED),
         ("Nobody checks that the job did not fail", Mood.NEGATED),
         ("We check nothing", Mood.NEGATED),
+        ("I look at the container logs most mornings, to check nothing's crashing.", Mood.AFFIRMED),
+        ("Nobody checks that nothing broke.", Mood.NEGATED),
     ],
 )
 def test_a_denial_inside_what_is_checked_denies_nothing(text: str, mood: Mood) -> None:
@@ -750,11 +752,9 @@ def test_a_sentence_about_another_employer_is_set_aside_whole() -> None:
 @pytest.mark.parametrize(
     ("text", "mood"),
     [
-        # What a check rules out, what a review asks, what an alert fires on: no denial.
-        ("I look at the container logs most mornings, to check nothing's crashing.", Mood.AFFIRMED),
+        # What a review asks, what an alert fires on: no denial.
         ("Every quarter each squad reviews its alerts, which ones were noise and which were missing.", Mood.AFFIRMED),
         ("A Grafana dashboard, with alerts when the scoring job fails or produces no scores.", Mood.AFFIRMED),
-        ("Nobody checks that nothing broke.", Mood.NEGATED),
         ("The alerts are missing.", Mood.NEGATED),
         # "The missing X" names a gap ("alerts on missing values" does not).
         ("The two findings were the missing fairness monitoring", Mood.NEGATED),
@@ -763,7 +763,7 @@ def test_a_sentence_about_another_employer_is_set_aside_whole() -> None:
         ("We had GitHub Actions running the tests at one point", Mood.NEGATED),
     ],
 )
-def test_what_a_check_rules_out_is_no_denial_and_what_was_had_at_one_point_is_gone(text: str, mood: Mood) -> None:
+def test_what_a_review_asks_is_no_denial_and_what_was_had_at_one_point_is_gone(text: str, mood: Mood) -> None:
     assert read_mood(text).mood is mood
 
 
