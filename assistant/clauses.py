@@ -52,7 +52,15 @@ _BOUNDARY = re.compile(
     # "An on-call rota, but it covers the cluster, not the models": a "but" that only narrows the
     # clause before to something other than the models denies it for them, so it stays joined.
     r"|(?:,?\s+(?=(?:but(?!\s+(?:it|that|this|they|those)\b[^.;!?]{0,40}?\bnot (?:for )?(?:the |our |any )?"
-    r"(?:ml |machine[- ]learning )?models?\b)|however|although|though(?!,)|whereas|except|otherwise)\b))"
+    r"(?:ml |machine[- ]learning )?models?\b)"
+    # "Someone created a Teams channel, but nobody posts in it": a tool or routine nobody uses is
+    # not in place, so the denial stays with what it denies (alone, "nobody posts in it" is nothing).
+    r"(?!\s+(?:nobody|no one|hardly anyone|hardly anybody|few people|not many people|no-one)\s+(?:really |ever |"
+    r"actually |much )?(?:uses?|posts?|looks? at|watch(?:es)?|reads?|opens?|checks?|updates?|follows?|attends?|"
+    r"turns? up|shows? up|goes|writes?)(?: (?:in|to|on|at|into))? (?:it|them|that|those)\b"
+    r"|\s+(?:it|they|that)(?:'s|'re| is| are) (?:never|rarely|hardly|barely|not) (?:really |actually )?(?:used|read|"
+    r"updated|looked at|watched|checked|opened|maintained|followed|attended)\b)"
+    r"|however|although|though(?!,)|whereas|except|otherwise)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     # "We only meet them in release week, there's no standing meeting": a denial after a comma.
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
@@ -413,6 +421,8 @@ _PARTIAL = re.compile(
         r"pilot(?:ing|ed)?",
         r"half of",
         r"in theory",
+        # "There's meant to be a weekly sync, but it lapses for weeks": intended, not reliably done.
+        r"(?:is|are|was|were|'s|'re) (?:meant|supposed) to",
         r"on paper",
         r"mostly manual",
         # "Only a single model has tests", but "they share a single PagerDuty rota" is one shared rota.
@@ -649,6 +659,9 @@ _NOT_A_DENIAL = re.compile(
     # "Each squad reviews its alerts, which ones were noise and which were missing": what the
     # review asks, not a gap.
     r"|\bwhich (?:ones |\w+ )?(?:were|are|was|is) missing\b"
+    # "We review the alerting itself, what paged us for nothing": the noise the review looks for.
+    r"|\b(?:paged|paging|pages|woke|wakes|fired|fires|firing|alerted|alerts|went off|goes off)(?: (?:us|me|them|people|"
+    r"someone))? for nothing\b"
     # "Alerts when predictions are missing for a depot", "when a route gets cancelled, the drift
     # detector fires": a condition the practice watches for.
     r"|\b(?:when|if|whenever|once|as soon as)\s+(?:[\w,'-]+\s+){0,6}?(?:is|are|go|goes|come|comes|turn|turns|get|"
@@ -703,6 +716,9 @@ _OUT_OF_SIGHT = re.compile(
 # ad-hoc state described so is not the ad-hoc state now (its practices read as stopped instead).
 _PAST_STATE = re.compile(
     r"\b(?:when i (?:first )?(?:joined|started|arrived)|back (?:then|when|in the day)|in the (?:early|old) days|"
+    # "Before that it was a folder of notebooks called final, final2".
+    r"before (?:that|then|this)[, ]+(?:it was|it used|we had|we were|we used|we just|there was|there were|"
+    r"everything was|they were|i had|it lived)|"
     rf"{_UNTIL_RECENTLY}|{_USED_TO})\b",
     re.IGNORECASE,
 )
@@ -723,7 +739,11 @@ _OTHER_TEAM_SUBJECT = re.compile(
     # "The news division has a data academy": a division (never "our", nor a department, which is
     # as often the speaker's own IT department) as the subject of the clause.
     r"|the (?:[\w-]+ ){1,3}(?:division|business unit|subsidiary|sister company) (?:has|have|runs?|uses?|does|do|"
-    r"holds?|keeps?|is|are|was|were|got|gets))\b",
+    r"holds?|keeps?|is|are|was|were|got|gets)"
+    # "Our sister company in Spain has a proper platform", "the university's central data team runs
+    # a platform": another company, or a central team named as the organisation's, not the speaker's.
+    r"|(?:our|a|the) (?:sister|parent|partner|group) (?:company|companies|firm|organi[sz]ation)(?: in [\w-]+)?"
+    r"|the [\w-]+'s (?:central|group|corporate|head[- ]office) (?:[\w-]+ )?(?:team|department|unit))\b",
     re.IGNORECASE,
 )
 
@@ -740,6 +760,54 @@ _ANOTHER_EMPLOYER = re.compile(
 def another_employers_sentences(answer: str) -> list[tuple[int, int]]:
     """Spans of the sentences of ``answer`` that open on another employer ("At my old firm ...")."""
     return [(start, after) for start, _, after in _sentences(answer) if _ANOTHER_EMPLOYER.match(answer[start:after])]
+
+
+# "I work on the models that predict when an infusion pump will need a service visit": what a model
+# is for says nothing about how it is built, run or watched, yet a purpose such as predicting
+# failures or flagging anomalies reads like monitoring. A clause that only states the purpose (no
+# denial, no word of practice, nothing else done "and ..." beside it) is no evidence.
+_MODEL_PURPOSE = re.compile(
+    r"\b(?:models?|forecasts?|classifiers?|algorithms?|recommenders?|estimators?|(?<!only )one)\s+"
+    r"(?:(?:that|which)\s+|(?:we|i|they) use to\s+)?"
+    r"(?:predicts?|estimates?|forecasts?|flags?|scores?|decides?|recommends?|classif(?:y|ies)|detects?|ranks?|"
+    r"routes?|matches|picks?|spots?|identif(?:y|ies)|sets?|tells?)\s+(?!(?:up|off|out)\b)",
+    re.IGNORECASE,
+)
+_PURPOSE_BUT_MORE = re.compile(
+    r"\b(?:no|not|nothing|nobody|never|none|without)\b|n't\b"
+    r"|\b(?:retrain\w*|deploy\w*|release\w*|monitor\w*|alert\w*|dashboards?|drift|tests?|tested|testing|"
+    r"versions?|git|pipelines?|tickets?|meet\w*|owns?|owners?|registry|rollback|roll back|logs?|checks?|"
+    r"review(?:s|ed|ing)? (?:it|them|those|these)|"
+    r"notebooks?|laptops?|spreadsheets?|excel|scripts?|by hand|manual\w*|watch\w*|track\w*|measur\w*|compar\w*|"
+    r"whether|bias\w*|fair\w*|uses? (?:the )?model|using (?:the )?model)\b"
+    # "The model that flags dents was built by a contractor": the purpose is only the subject.
+    r"|\b(?:is|was|are|were|gets|got|has been|have been) (?:\w+ ){0,2}(?:built|written|developed|trained|made|kept|"
+    r"stored|hosted|maintained|run|looked after|handled|updated|copied|emailed|handed)\b",
+    re.IGNORECASE,
+)
+# "... flags suspicious transactions and my officers review the alerts": something else is done.
+_PURPOSE_AND_MORE = re.compile(
+    r"\b(?:and|but) (?:we|i|they|my|our|the|it|then|someone|somebody|nobody|that|he|she)\b", re.IGNORECASE
+)
+
+
+# "..., so the field engineers can go out before it fails": the purpose goes on after a comma.
+_PURPOSE_GOES_ON = re.compile(r"^\W*(?:so|so that|which|to let|letting|allowing|meaning)\b", re.IGNORECASE)
+
+
+def continues_model_purpose(text: str) -> bool:
+    """True for a clause that goes on with the purpose of the one before ("so planners can staff up")."""
+    return _PURPOSE_GOES_ON.match(text) is not None and _PURPOSE_BUT_MORE.search(text) is None
+
+
+def describes_model_purpose(text: str) -> bool:
+    """True for a clause that only says what a model is for ("our model flags fake listings")."""
+    purpose = _MODEL_PURPOSE.search(text)
+    return (
+        purpose is not None
+        and _PURPOSE_BUT_MORE.search(text) is None
+        and _PURPOSE_AND_MORE.search(text, purpose.end()) is None
+    )
 
 
 def is_about_another_team(text: str) -> bool:
@@ -855,9 +923,15 @@ _HEADCOUNT = re.compile(
 )
 
 
+# "I'm the named owner", "im the on-call engineer this week": a role the practice gives, not a job title.
+_PRACTICE_ROLE = re.compile(r"\b(?:named|designated|assigned|accountable|on-?call) (?:[\w-]+ )?" + _ROLE, re.IGNORECASE)
+
+
 def is_self_introduction(text: str) -> bool:
     """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
     text = _HEADCOUNT.sub("", text) or text
+    if _PRACTICE_ROLE.search(text):
+        return False
     return _SELF_INTRODUCTION.search(text) is not None or (
         len(text.split()) <= 16 and _BARE_TITLE.search(text) is not None
     )

@@ -24,10 +24,12 @@ from assistant.clauses import (
     another_employers_sentences,
     automatic_marker,
     closed_question_claim,
+    continues_model_purpose,
     deferred_ends,
     deferred_topic,
     defers_to_others,
     denial_items,
+    describes_model_purpose,
     describes_the_past,
     does_without_people,
     exception_apart,
@@ -262,12 +264,24 @@ class Extractor:
             # its own topic: "What happens with the forecasts once they're live, I can't speak to"
             # sends monitoring elsewhere, whatever the question asked about.
             practices = self._question_practices(turn, self.params.bare_question_threshold)
-            reading.sent_elsewhere = self._clear_dimension(deferred_topic(answer)) or self._single_dimension(practices)
+            asked = self._single_dimension(practices)
+            ranked = self._topic_dimensions(deferred_topic(answer))
+            if ranked is None:
+                reading.sent_elsewhere = asked
+            elif ranked[0][0] - ranked[1][0] >= self.params.deferred_topic_margin:
+                reading.sent_elsewhere = ranked[0][1]
+            elif ranked[0][1] == asked:
+                reading.sent_elsewhere = asked
+            # Otherwise the deferral names a topic that reads most like another dimension than the one
+            # asked about, if not clearly: "How they build and release it, the code, the tools, is
+            # beyond me", asked how the teams work together, sends nothing in particular elsewhere.
         return reading
 
-    def _clear_dimension(self, topic: str) -> str | None:
-        """The dimension whose cues ``topic`` resembles clearly more than any other's, if any. A
-        few words ("After the handover it's not my area") set a scene rather than name a topic."""
+    def _topic_dimensions(self, topic: str) -> list[tuple[float, str]] | None:
+        """The dimensions by how closely their cues resemble ``topic``, best first; None when it names
+        no topic. A few words ("After the handover it's not my area") set a scene rather than name
+        one, and a topic is named in passing ("what happens once they're live"), so it may resemble
+        its dimension's cues a little less closely than evidence must."""
         if len(topic.split()) < _TOPIC_WORDS:
             return None
         bank = self.bank
@@ -275,11 +289,9 @@ class Extractor:
         dimensions = [d.id for d in self.framework.dimensions]
         owners = bank.practice_dimensions[bank.cue_owner]
         best = sorted(((float(sims[owners == d].max(initial=-1.0)), d) for d in dimensions), reverse=True)
-        # A topic is named in passing ("what happens once they're live"), so it may resemble its
-        # dimension's cues a little less closely than evidence must.
         if len(best) < 2 or best[0][0] < self.params.match_threshold - 0.05:
             return None
-        return best[0][1] if best[0][0] - best[1][0] >= self.params.deferred_topic_margin else None
+        return best
 
     def _single_dimension(self, practices: list[str]) -> str | None:
         """The dimension all ``practices`` belong to, or None when they span several (or are none)."""
@@ -301,7 +313,9 @@ class Extractor:
         clauses = [c for c in segment(answer) if c.text.strip()]
         evidence_clauses: list[Clause] = []
         payloads = quoted_instructions(answer)
+        purpose = False  # whether the clause before only said what a model is for
         for clause in clauses:
+            purpose = describes_model_purpose(clause.text) or (purpose and continues_model_purpose(clause.text))
             if clause.text.rstrip().endswith("?"):
                 continue  # a question to the interviewer is not a statement about the organisation
             if any(start <= clause.start and clause.end <= end + 1 for start, end in payloads):
@@ -309,7 +323,10 @@ class Extractor:
                 continue
             if not is_instruction(clause.text):
                 if not (
-                    is_ignorance(clause.text) or is_self_introduction(clause.text) or is_about_another_team(clause.text)
+                    is_ignorance(clause.text)
+                    or is_self_introduction(clause.text)
+                    or is_about_another_team(clause.text)
+                    or purpose
                 ):
                     evidence_clauses.append(clause)
                 continue
@@ -567,8 +584,10 @@ class Extractor:
                 status, reason = _status(practice, level, False, mood.mood, manual)
             if status is None:
                 continue
-            if level == 1 and past:
-                continue  # "when I joined, the data scientists sat in another city": that state is over
+            if past and (level == 1 or (status is Status.ABSENT and mood.mood is Mood.AFFIRMED)):
+                # "When I joined, the data scientists sat in another city", "before that it was a
+                # folder of notebooks": that state, and the gap it implied, is over.
+                continue
             # The prior marks the question's dimension; a reading outside it is a stray one when weak.
             if prior is not None and prior[index] <= 0 and score[index] < threshold + self.params.off_question_extra:
                 continue

@@ -633,6 +633,24 @@ def test_a_deferral_sends_its_own_topic_elsewhere(engine) -> None:  # type: igno
     assert reading.sent_elsewhere == "monitoring"
 
 
+def test_a_deferral_of_a_topic_unlike_the_question_sends_nothing_elsewhere(engine) -> None:  # type: ignore[no-untyped-def]
+    from assistant.extraction import AnswerTurn
+
+    question = "How do your data scientists and your IT or engineering teams work together on models from day to day?"
+    # It names building and releasing (development, or nearly as much collaboration): not the teams'
+    # working together, which this stakeholder went on to describe.
+    turn = AnswerTurn(
+        1,
+        question,
+        "How they actually build and release the thing, the code, the tools, any of that, is frankly beyond me; "
+        "you'd have to ask IT or the analysts.",
+    )
+    assert engine.extractor.in_context(turn, engine.extractor.read_turn(turn)).sent_elsewhere is None
+    # A deferral with no topic of its own still sends the question's area elsewhere.
+    bare = AnswerTurn(1, question, "Honestly, that's not my area, you'd have to ask IT.")
+    assert engine.extractor.in_context(bare, engine.extractor.read_turn(bare)).sent_elsewhere == "collaboration"
+
+
 @pytest.mark.parametrize(
     ("answer", "practice"),
     [
@@ -692,3 +710,24 @@ def test_a_practice_named_in_words_is_not_lowered_to_a_likeness(engine) -> None:
     )
     found = read(engine, answer, "When a model in production breaks, who responds?")
     assert found == {"collaboration.ticket-handoff": Status.PRESENT}
+
+
+def test_what_a_model_is_for_is_no_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    # Predicting when a pump needs a service visit had read as a health check of the model.
+    answer = (
+        "I'm a data scientist in the service division, and I work on the models that predict when an "
+        "installed infusion pump is likely to need a service visit, so the field engineers can go out before it fails."
+    )
+    assert read(engine, answer, "Can you describe your role?") == {}
+    # The purpose beside a practice leaves the practice.
+    found = read(engine, "The model that predicts churn is retrained by an Airflow job every night on fresh data.")
+    assert found.get("development.automated-retraining") is Status.PRESENT
+
+
+def test_a_gap_that_is_over_denies_nothing(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "The code is in a Git repo. Before that it was a folder of notebooks called final, final2.",
+        "How is the model developed?",
+    )
+    assert found.get("development.version-control") is Status.PRESENT

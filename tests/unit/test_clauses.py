@@ -9,10 +9,12 @@ from assistant.clauses import (
     another_employers_sentences,
     automatic_marker,
     closed_question_claim,
+    continues_model_purpose,
     deferred_ends,
     deferred_topic,
     defers_to_others,
     denial_items,
+    describes_model_purpose,
     describes_the_past,
     is_about_another_team,
     is_bare_reply,
@@ -32,11 +34,11 @@ from assistant.clauses import (
 
 
 def test_clauses_are_verbatim_spans_split_at_contrast_and_sentences() -> None:
-    answer = "We have Grafana dashboards, but nobody looks at them. Retraining is manual; it happens yearly."
+    answer = "We have Grafana dashboards, but nobody gets alerted. Retraining is manual; it happens yearly."
     clauses = segment(answer)
     assert [c.text for c in clauses] == [
         "We have Grafana dashboards",
-        "but nobody looks at them.",
+        "but nobody gets alerted.",
         "Retraining is manual",
         "it happens yearly.",
     ]
@@ -275,6 +277,8 @@ def test_corrections_are_recognised() -> None:
     ("text", "introduction"),
     [
         ("I'm the monitoring engineer for the route-optimisation models", True),
+        ("im the named owner", False),  # a role the practice gives
+        ("I'm the designated model owner for the forecast", False),
         ("I am a data engineer in the analytics platform team.", True),
         ("My role is head of data science", True),
         ("I am the engineer who deploys the models by hand", False),  # says what the speaker does
@@ -525,7 +529,7 @@ def test_a_but_that_narrows_a_practice_to_something_other_than_the_models_stays_
     assert [c.text for c in segment(answer)] == [answer]
     assert read_mood(answer).mood is Mood.NEGATED
     # An ordinary "but" still starts a clause of its own.
-    assert len(segment("We have dashboards, but nobody watches them.")) == 2
+    assert len(segment("We have dashboards, but nobody gets paged.")) == 2
 
 
 def test_a_short_reply_keeps_its_own_clause_before_a_denial() -> None:
@@ -560,6 +564,9 @@ def test_a_review_of_what_the_clause_before_named_stays_joined_to_it() -> None:
         ("Another team runs their own Jenkins", True),
         ("We meet the other team every week", False),  # the speaker's own practice, with them
         ("The platform team deploys it", False),  # who does the work here
+        ("Our sister company in Spain has a proper platform with automated pipelines", True),
+        ("The university's central data team runs a platform with scheduled jobs", True),
+        ("Our central data team runs the platform", False),  # the speaker's own organisation
     ],
 )
 def test_a_clause_about_another_part_of_the_organisation(text: str, other: bool) -> None:
@@ -569,6 +576,8 @@ def test_a_clause_about_another_part_of_the_organisation(text: str, other: bool)
 def test_how_things_were_is_the_past() -> None:
     assert describes_the_past("When I joined, the data scientists sat in a different city")
     assert describes_the_past("Up to last year we just emailed them the model file")
+    assert describes_the_past("before that it was a folder of notebooks called final, final2")
+    assert not describes_the_past("Before that, we run the validation notebook")
     assert not describes_the_past("The data scientists sit in a different city")
 
 
@@ -597,6 +606,7 @@ def test_a_bare_not_after_a_sentence_stands_alone() -> None:
         ("We check nothing", Mood.NEGATED),
         ("I look at the container logs most mornings, to check nothing's crashing.", Mood.AFFIRMED),
         ("Nobody checks that nothing broke.", Mood.NEGATED),
+        ("Every quarter we review the alerting itself, what paged us for nothing, what we missed", Mood.AFFIRMED),
     ],
 )
 def test_a_denial_inside_what_is_checked_denies_nothing(text: str, mood: Mood) -> None:
@@ -772,3 +782,46 @@ def test_an_opening_exception_is_not_what_the_rest_is_about() -> None:
     assert strip_exception_lead(text) == "nobody has written down which team is responsible for what."
     assert strip_exception_lead("Apart from that, nobody looks.") == "Apart from that, nobody looks."
     assert strip_exception_lead("Nobody looks at it.") == "Nobody looks at it."
+
+
+def test_a_tool_nobody_uses_stays_with_its_denial() -> None:
+    # Alone, "nobody posts in it" denies nothing in particular, and the channel read as in place.
+    answer = "Someone created a Teams channel for the forecast two years ago, but nobody posts in it."
+    assert [c.text for c in segment(answer)] == [answer]
+    assert read_mood(answer).mood is Mood.NEGATED
+    assert len(segment("We set up dashboards, but they're never looked at.")) == 1
+    # A denial of something else is a clause of its own.
+    assert len(segment("We have dashboards, but nobody watches the drift ones.")) == 2
+
+
+def test_what_is_meant_to_happen_is_partial_practice() -> None:
+    assert read_mood("there's meant to be a weekly sync").mood is Mood.PARTIAL
+    assert read_mood("We are supposed to review the alerts every week").mood is Mood.PARTIAL
+    assert read_mood("We meet every week").mood is Mood.AFFIRMED
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose"),
+    [
+        (
+            "and I work on the models that predict when an installed infusion pump is likely to need a service visit",
+            True,
+        ),
+        ("and the model I care about is the one that estimates how many review hours a new matter will need", True),
+        ("our models flag scam and fake profiles.", True),
+        ("The model that flags scratches and dents was built by one contractor in a Jupyter notebook", False),
+        ("and we also watch whether the moderation classifier flags some languages more than others.", False),
+        ("The model scores table activity and my surveillance officers review the alerts.", False),
+        ("Nothing alerts on what the model predicts.", False),
+        ("The EMS integration accepts only one forecast source", False),
+        ("We retrain the model that predicts churn every week", False),
+    ],
+)
+def test_what_a_model_is_for_is_no_practice(text: str, purpose: bool) -> None:
+    assert describes_model_purpose(text) is purpose
+
+
+def test_a_purpose_goes_on_after_a_comma() -> None:
+    assert continues_model_purpose("so the field engineers can go out before it fails.")
+    assert not continues_model_purpose("so we retrain it every month")
+    assert not continues_model_purpose("and nobody watches it")
