@@ -306,6 +306,9 @@ _PLANNED = re.compile(
         # "We wanted continuous delivery but compliance has not accepted it."
         r"(?:we|i|they) (?:always |once |really |originally )?wanted (?!to (?:be|make|know|see|check|avoid|keep)\b)",
         r"wish(?:es)?(?: we| to)?",
+        # "Automatic retraining on drift is something we want".
+        r"(?:is|are|'s|'re) (?:something|one thing|a thing|what) (?:we|i|they|the team) (?:still |really |would )?"
+        r"(?:want|wants|need|needs|would like|'d like|hope for|are hoping for|are missing|miss)",
         r"(?:are|is|'re|am|'m|(?:have|has|'ve|had) been) (?:currently |still |now )?"
         r"(?:evaluating|considering|exploring|investigating|"
         r"looking (?:at|into)|thinking (?:about|of)|trialling|trialing|scoping|discussing|researching|"
@@ -387,7 +390,8 @@ _PARTIAL = re.compile(
         r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:[\w-]+ )?(?:seconds|minutes|hours|days|weeks|cities|"
         r"users|customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent|"
         # "We track a couple of numbers about how we work" measures; it is not partial practice.
-        r"numbers|metrics|figures|kpis|measures|indicators)\b)",
+        # Nor is "data drift monitors plus a few Great Expectations checks": how many checks there are.
+        r"numbers|metrics|figures|kpis|measures|indicators|checks|rules|expectations|monitors)\b)",
         r"sometimes",
         r"occasionally",
         r"partly",
@@ -457,7 +461,9 @@ _NEGATED = re.compile(
         r"(?:the|a|one|our|their) missing (?:[\w-]+ ){0,2}(?:monitoring|tests?|testing|alerts?|alerting|dashboards?|"
         r"checks?|reviews?|pipelines?|registry|documentation|process|owners?|ownership|roles?|meetings?|retraining)",
         r"absent",
-        r"zero",
+        # "Zero tests", but "did the job exit with code zero" is a number and "zero downtime" a result.
+        r"(?<!code )(?<!exit )(?<!status )(?<!is )(?<!at )(?<!of )(?<!to )"
+        r"zero(?! (?:downtime|errors?|failures?|incidents?|issues?|problems?|exit)\b)",
         r"cannot",
         r"hardly",
         r"barely",
@@ -486,7 +492,8 @@ _NEGATED = re.compile(
         # "The weak spot is ground truth": a named weakness is a gap.
         r"(?:weak|blind|sore) (?:spot|point)s?",
         r"in (?:separate |our own |their own )?silos",
-        r"over the wall",
+        # ("number of 'thrown over the wall' incidents" quotes the phrase as a thing counted)
+        r"(?<!['\"‘“])(?<!['\"‘“]thrown )(?<!['\"‘“]tossed )over the wall",
         r"\w+n’t",
     )
     + r")\b",
@@ -592,7 +599,11 @@ _ONLY_MANUAL = re.compile(r"\b(?:the )?only (?:manual|human|hand-?made)\b", re.I
 # ("deploys are automated after a product owner approval click" is the same gate, named by who clicks).
 _MANUAL_APPROVAL = re.compile(
     r"\b(?:manual (?:approval|sign-?off)s?(?: (?:click|step|gate|button))?|"
-    r"(?:an? |the |one )?(?:[\w-]+ ){0,3}?(?:approval|sign-?off) (?:click|step|gate|button)s?)\b",
+    r"(?:an? |the |one )?(?:[\w-]+ ){0,3}?(?:approval|sign-?off) (?:click|step|gate|button)s?|"
+    # "once I approve it deploys to production automatically": the approver names the gate.
+    r"(?:once|after|when|as soon as) (?:i|we|someone|somebody|(?:the|an?) [\w-]+(?: [\w-]+)?) "
+    r"(?:approves?|approved|signs? (?:it )?off|clicks? approve)"
+    r"(?: it| that| this| the (?:[\w-]+ )?(?:release|change|pr))?)\b",
     re.IGNORECASE,
 )
 
@@ -833,7 +844,8 @@ _DEFERS_TO_OTHERS = re.compile(
     r"(?:team|department|group|squad|company|vendor|supplier|side|unit|area|crew|part of)\b"
     # "That's the platform team's job", "that's the data team." (but not "it's the data team that deploys")
     r"|(?:the |our )?[\w-]+ (?:team|department|people)(?:'s|s'|\s*[.!;,]|\s*$))"
-    r"|\b(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
+    # ("... and a maintenance model that another squad owns" names a model, not an area.)
+    r"|\b(?<!that )(?<!which )(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
     r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
     r"|\byou(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
     r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person)|(?:really |honestly |probably )?"

@@ -453,7 +453,11 @@ class Extractor:
         mood = mood or read_mood(clause.text).mood
         body = f"{_MOOD_WORD[mood]} {claim}".strip()
         vector = self.bank.encode([body])[0]
-        return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior)
+        # A "Yes" affirms what the question asks about: "Do you do anything to improve how the teams
+        # work together?" - "Yes, quite a lot." resembles "nobody works on improving how the teams
+        # collaborate" ("anything"), yet it is no gap.
+        asserted = read_mood(body).mood is Mood.AFFIRMED
+        return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior, asserted)
 
     def _bare_reply(self, clause: Clause, turn: AnswerTurn, practices: list[str]) -> list[Observation]:
         """A bare "No." denies the most basic practice the question asked about."""
@@ -477,7 +481,10 @@ class Extractor:
         threshold: float,
         weight: float,
         prior: np.ndarray | None = None,
+        asserted: bool = False,
     ) -> list[Observation]:
+        """Readings of one clause (``body``: its text as read). ``asserted``: the clause affirms a
+        practice, so only the present side of each practice's cues is read."""
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
         mood = read_mood(body)
@@ -500,6 +507,8 @@ class Extractor:
             cue_sims = np.where(bank.cue_denied_ad_hoc, -1.0, cue_sims)
         present, present_cue = bank.best_per_practice(cue_sims, missing=False)
         missing, missing_cue = bank.best_per_practice(cue_sims, missing=True)
+        if asserted:
+            missing = np.full_like(missing, -1.0)
         clause_terms = set(terms(body))
         bonus = np.asarray([self.params.term_bonus if clause_terms & t else 0.0 for t in bank.practice_terms])
         score = np.maximum(present, missing) + bonus

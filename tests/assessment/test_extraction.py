@@ -731,3 +731,11 @@ def test_a_gap_that_is_over_denies_nothing(engine) -> None:  # type: ignore[no-u
         "How is the model developed?",
     )
     assert found.get("development.version-control") is Status.PRESENT
+
+
+def test_a_yes_affirms_what_the_question_asks_about(engine) -> None:  # type: ignore[no-untyped-def]
+    # The question's "anything" made its claim read as "nobody works on improving collaboration".
+    question = "Do you do anything to improve how the teams work together, beyond the day to day?"
+    found = read(engine, "Yes, quite a lot actually.", question)
+    assert found and all(status is Status.PRESENT for status in found.values())
+    assert read(engine, "No.", question).get("collaboration.retrospectives") is not Status.PRESENT

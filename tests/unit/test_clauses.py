@@ -235,6 +235,7 @@ def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
         "The business keeps asking for drift alerts",
         "We're kicking the tires on Seldon for canary releases",
         "We once talked about a guild for everyone who touches models",
+        "Automatic retraining on drift is something we want",
     ],
 )
 def test_wishes_and_intentions_are_plans(text: str) -> None:
@@ -420,6 +421,9 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         ("We have a separate team for ops that is on call", False),
         ("It is the data team that deploys it", False),  # a claim about who does the work
         ("It's another story for the batch models, they have tests", False),
+        ("Another squad owns that one.", True),
+        # A model listed with its owners is no area sent elsewhere.
+        ("There's a depot forecast, and a telematics-based maintenance model that another squad owns.", False),
     ],
 )
 def test_an_area_sent_elsewhere(text: str, defers: bool) -> None:
@@ -662,6 +666,8 @@ def test_no_one_after_a_comma_keeps_the_clause_it_belongs_to() -> None:
 
 def test_an_approval_click_named_by_who_clicks_is_the_same_gate() -> None:
     assert manual_marker("Deploys to prod are automated after a product owner approval click") is None
+    assert manual_marker("I get an approval request, and once I approve it deploys to production automatically") is None
+    assert manual_marker("Once I approve it, I deploy it by hand")
     assert manual_marker("I deploy it manually after an approval step")
 
 
@@ -825,3 +831,21 @@ def test_a_purpose_goes_on_after_a_comma() -> None:
     assert continues_model_purpose("so the field engineers can go out before it fails.")
     assert not continues_model_purpose("so we retrain it every month")
     assert not continues_model_purpose("and nobody watches it")
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        ("We have zero tests", Mood.NEGATED),
+        ("Zabbix checks the endpoint answers and the nightly job exits with code zero", Mood.AFFIRMED),
+        ("Releases go out with zero downtime", Mood.AFFIRMED),
+        # A quoted phrase counted as a metric is no hand-over over the wall.
+        ("We track handoff metrics, such as the number of 'thrown over the wall' incidents", Mood.AFFIRMED),
+        ("Models get thrown over the wall to IT", Mood.NEGATED),
+        # How many checks there are, not a part of the practice.
+        ("Data drift monitors on every feature, plus a few Great Expectations checks", Mood.AFFIRMED),
+        ("Drift checks on a few of the models", Mood.PARTIAL),
+    ],
+)
+def test_numbers_and_quoted_phrases_deny_nothing(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
