@@ -59,7 +59,10 @@ _BOUNDARY = re.compile(
     r"actually |much )?(?:uses?|posts?|looks? at|watch(?:es)?|reads?|opens?|checks?|updates?|follows?|attends?|"
     r"turns? up|shows? up|goes|writes?)(?: (?:in|to|on|at|into))? (?:it|them|that|those)\b"
     r"|\s+(?:it|they|that)(?:'s|'re| is| are) (?:never|rarely|hardly|barely|not) (?:really |actually )?(?:used|read|"
-    r"updated|looked at|watched|checked|opened|maintained|followed|attended)\b)"
+    r"updated|looked at|watched|checked|opened|maintained|followed|attended)\b"
+    # "We use Teams for everything else, but there's no channel for this": the tool is not for the models.
+    r"|\s+there(?:'s| is|s) no [\w -]{1,40}? for "
+    r"(?:this|it|that|them|the models?|our models?|any of (?:this|it|them))\b)"
     r"|however|although|though(?!,)|whereas|except|otherwise)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     # "We only meet them in release week, there's no standing meeting": a denial after a comma.
@@ -860,6 +863,20 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\bi'?d rather (?:not (?:speak|say|comment|answer)|(?:she|he|they|someone else|somebody else) answered)\b",
     re.IGNORECASE,
 )
+
+
+# "Maybe start with your role and where models show up in it?": a question about the speaker, which
+# asks about no area of practice (so a deferral in its answer sends none elsewhere).
+_ROLE_QUESTION = re.compile(
+    r"\b(?:your (?:role|job|position|background|title|day[- ]to[- ]day)|what (?:do|does) (?:you|your team) do\b|"
+    r"(?:about|introduce) yourself|who you are)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_speaker(question: str) -> bool:
+    """True for a question about the speaker's role ("Could you tell me about your role?")."""
+    return _ROLE_QUESTION.search(question) is not None
 
 
 def defers_to_others(text: str) -> bool:

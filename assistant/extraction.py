@@ -22,6 +22,7 @@ from assistant.clauses import (
     Clause,
     Mood,
     another_employers_sentences,
+    asks_about_the_speaker,
     automatic_marker,
     closed_question_claim,
     continues_model_purpose,
@@ -264,7 +265,7 @@ class Extractor:
             # its own topic: "What happens with the forecasts once they're live, I can't speak to"
             # sends monitoring elsewhere, whatever the question asked about.
             practices = self._question_practices(turn, self.params.bare_question_threshold)
-            asked = self._single_dimension(practices)
+            asked = None if asks_about_the_speaker(turn.question) else self._single_dimension(practices)
             ranked = self._topic_dimensions(deferred_topic(answer))
             if ranked is None:
                 reading.sent_elsewhere = asked

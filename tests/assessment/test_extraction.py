@@ -739,3 +739,16 @@ def test_a_yes_affirms_what_the_question_asks_about(engine) -> None:  # type: ig
     found = read(engine, "Yes, quite a lot actually.", question)
     assert found and all(status is Status.PRESENT for status in found.values())
     assert read(engine, "No.", question).get("collaboration.retrospectives") is not Status.PRESENT
+
+
+def test_a_deferral_in_an_introduction_sends_no_area_elsewhere(engine) -> None:  # type: ignore[no-untyped-def]
+    from assistant.extraction import AnswerTurn
+
+    # "That's not mine" is about another model: the question asked about no area of practice.
+    turn = AnswerTurn(
+        1,
+        "Maybe start with your role and where data or models show up in it?",
+        "Right, commercial director. There's the demand forecast, and the analyst in my team runs it now. And "
+        "there's the yield thing on the vineyard side, but that's not mine, that's viticulture.",
+    )
+    assert engine.extractor.in_context(turn, engine.extractor.read_turn(turn)).sent_elsewhere is None

@@ -7,6 +7,7 @@ import pytest
 from assistant.clauses import (
     Mood,
     another_employers_sentences,
+    asks_about_the_speaker,
     automatic_marker,
     closed_question_claim,
     continues_model_purpose,
@@ -796,8 +797,12 @@ def test_a_tool_nobody_uses_stays_with_its_denial() -> None:
     assert [c.text for c in segment(answer)] == [answer]
     assert read_mood(answer).mood is Mood.NEGATED
     assert len(segment("We set up dashboards, but they're never looked at.")) == 1
+    # So does a tool used for everything but the models.
+    answer = "We use Teams for everything else, but there's no channel or anything for this."
+    assert [c.text for c in segment(answer)] == [answer]
     # A denial of something else is a clause of its own.
     assert len(segment("We have dashboards, but nobody watches the drift ones.")) == 2
+    assert len(segment("We have a weekly sync, but there is no agenda.")) == 2
 
 
 def test_what_is_meant_to_happen_is_partial_practice() -> None:
@@ -849,3 +854,9 @@ def test_a_purpose_goes_on_after_a_comma() -> None:
 )
 def test_numbers_and_quoted_phrases_deny_nothing(text: str, mood: Mood) -> None:
     assert read_mood(text).mood is mood
+
+
+def test_a_question_about_the_speaker() -> None:
+    assert asks_about_the_speaker("Maybe start with your role and where data or models show up in it?")
+    assert asks_about_the_speaker("What do you do there?")
+    assert not asks_about_the_speaker("Who is responsible for which part of ML work?")
