@@ -648,7 +648,8 @@ _CHECKS = (
     r"verifies|verifying|confirm|confirms|confirming)"
 )
 _NOT_A_DENIAL = re.compile(
-    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|no later than|no longer manual|"
+    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|(?:doesn'?t|does not|don'?t|"
+    r"do not|didn'?t|won'?t) matter|no later than|no longer manual|"
     r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else)\b"
     # "Model incidents go through the normal process, we don't have a separate ML queue": no
     # separate process is the integration itself.
@@ -787,15 +788,19 @@ _MODEL_PURPOSE = re.compile(
     r"routes?|matches|picks?|spots?|identif(?:y|ies)|sets?|tells?)\s+(?!(?:up|off|out)\b)",
     re.IGNORECASE,
 )
-_PURPOSE_BUT_MORE = re.compile(
-    r"\b(?:no|not|nothing|nobody|never|none|without)\b|n't\b"
+# A denial or a word of practice: a clause that has one says more than what a model is for or who built it.
+_PRACTICE_WORDS = re.compile(
+    r"\b(?:no(?!-)|not|nothing|nobody|never|none|without)\b|n't\b"
     r"|\b(?:retrain\w*|deploy\w*|release\w*|monitor\w*|alert\w*|dashboards?|drift|tests?|tested|testing|"
     r"versions?|git|pipelines?|tickets?|meet\w*|owns?|owners?|registry|rollback|roll back|logs?|checks?|"
     r"review(?:s|ed|ing)? (?:it|them|those|these)|"
     r"notebooks?|laptops?|spreadsheets?|excel|scripts?|by hand|manual\w*|watch\w*|track\w*|measur\w*|compar\w*|"
-    r"whether|bias\w*|fair\w*|uses? (?:the )?model|using (?:the )?model)\b"
-    # "The model that flags dents was built by a contractor": the purpose is only the subject.
-    r"|\b(?:is|was|are|were|gets|got|has been|have been) (?:\w+ ){0,2}(?:built|written|developed|trained|made|kept|"
+    r"whether|bias\w*|fair\w*|uses? (?:the )?model|using (?:the )?model)\b",
+    re.IGNORECASE,
+)
+# "The model that flags dents was built by a contractor": the purpose is only the subject.
+_PURPOSE_AS_SUBJECT = re.compile(
+    r"\b(?:is|was|are|were|gets|got|has been|have been) (?:\w+ ){0,2}(?:built|written|developed|trained|made|kept|"
     r"stored|hosted|maintained|run|looked after|handled|updated|copied|emailed|handed)\b",
     re.IGNORECASE,
 )
@@ -811,7 +816,7 @@ _PURPOSE_GOES_ON = re.compile(r"^\W*(?:so|so that|which|to let|letting|allowing|
 
 def continues_model_purpose(text: str) -> bool:
     """True for a clause that goes on with the purpose of the one before ("so planners can staff up")."""
-    return _PURPOSE_GOES_ON.match(text) is not None and _PURPOSE_BUT_MORE.search(text) is None
+    return _PURPOSE_GOES_ON.match(text) is not None and _PRACTICE_WORDS.search(text) is None
 
 
 def describes_model_purpose(text: str) -> bool:
@@ -819,9 +824,24 @@ def describes_model_purpose(text: str) -> bool:
     purpose = _MODEL_PURPOSE.search(text)
     return (
         purpose is not None
-        and _PURPOSE_BUT_MORE.search(text) is None
+        and _PRACTICE_WORDS.search(text) is None
+        and _PURPOSE_AS_SUBJECT.search(text) is None
         and _PURPOSE_AND_MORE.search(text, purpose.end()) is None
     )
+
+
+# "The dosing model was built by the process data science people, I mostly host it": who built a
+# model, said in passing, is no account of roles or hand-overs (it read as written roles).
+_BUILT_BY = re.compile(
+    r"\b(?:was|were|got|has been|have been) (?:originally |first |initially |all )?"
+    r"(?:built|developed|written|made|created|designed|put together) by\b",
+    re.IGNORECASE,
+)
+
+
+def names_who_built_it(text: str) -> bool:
+    """True for a clause that only says who built a model ("it was built by a consultancy")."""
+    return _BUILT_BY.search(text) is not None and _PRACTICE_WORDS.search(text) is None
 
 
 def is_about_another_team(text: str) -> bool:

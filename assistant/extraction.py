@@ -43,6 +43,7 @@ from assistant.clauses import (
     is_self_introduction,
     leading_reply_mood,
     manual_marker,
+    names_who_built_it,
     quoted_instructions,
     read_mood,
     retracted_span,
@@ -328,6 +329,7 @@ class Extractor:
                     or is_self_introduction(clause.text)
                     or is_about_another_team(clause.text)
                     or purpose
+                    or names_who_built_it(clause.text)
                 ):
                     evidence_clauses.append(clause)
                 continue
@@ -851,6 +853,11 @@ def _leading_dimension(reading: TurnReading) -> str:
     return max(reading.observations, key=lambda o: o.confidence).dimension
 
 
+#: How much less sure the last word on a practice within one answer may be and still stand
+#: (measured on the read sets: +3 -1 levels, the one loss a misread "doesn't matter").
+SAME_ANSWER_MARGIN = 0.05
+
+
 def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:
     """One finding per practice: the status its most confident observation gives (a later answer
     wins a tie), with every quote that supports that status. An answer that says it corrects an
@@ -869,6 +876,12 @@ def aggregate(observations: Iterable[Observation], session: str | None = None) -
         # and an inference gives way to what is said about the practice itself.
         items = [o for o in items if not o.inferred] or items
         decisive = max(items, key=lambda o: (o.confidence, o.turn))
+        # Within one answer, what is said last about a practice stands when it is about as sure:
+        # "Whether the predictions are any good isn't something we watch. I believe the data
+        # science lead does a monthly spreadsheet" ends on the review that exists.
+        last = [o for o in items if o.turn == decisive.turn][-1]
+        if last.status is not decisive.status and last.confidence >= decisive.confidence - SAME_ANSWER_MARGIN:
+            decisive = last
         support = [o for o in items if o.status is decisive.status]
         support.sort(key=lambda o: (-o.confidence, o.turn))
         quotes: list[Evidence] = []

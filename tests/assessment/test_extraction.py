@@ -497,6 +497,21 @@ def test_what_is_said_about_a_practice_outweighs_what_is_inferred_from_another()
     assert [f.status for f in aggregate([inferred])] == [Status.ABSENT]  # alone, the inference stands
 
 
+def test_the_last_word_on_a_practice_within_an_answer_stands_when_about_as_sure() -> None:
+    from assistant.extraction import Observation, aggregate
+
+    def said(status: Status, confidence: float, turn: int = 1) -> Observation:
+        practice = "monitoring.manual-accuracy-review"
+        return Observation(practice, "monitoring", 2, status, confidence, turn, str(status), "")
+
+    # "... isn't something we watch. I believe the lead does a monthly spreadsheet."
+    assert [f.status for f in aggregate([said(Status.ABSENT, 0.84), said(Status.PRESENT, 0.82)])] == [Status.PRESENT]
+    # Much less sure, it does not.
+    assert [f.status for f in aggregate([said(Status.ABSENT, 0.84), said(Status.PRESENT, 0.6)])] == [Status.ABSENT]
+    # Across answers the surer one still wins (a later answer only breaks a tie).
+    assert [f.status for f in aggregate([said(Status.ABSENT, 0.84), said(Status.PRESENT, 0.82, 2)])] == [Status.ABSENT]
+
+
 def test_otherwise_not_really_to_an_open_question_denies_nothing_in_particular(engine) -> None:  # type: ignore[no-untyped-def]
     question = "How do the analytics group and the plant IT people coordinate around those releases?"
     assert read(engine, "Otherwise, not really.", question) == {}

@@ -25,6 +25,7 @@ from assistant.clauses import (
     is_self_introduction,
     leading_reply_mood,
     manual_marker,
+    names_who_built_it,
     quoted_instructions,
     read_mood,
     retracted_span,
@@ -850,6 +851,7 @@ def test_a_purpose_goes_on_after_a_comma() -> None:
         # How many checks there are, not a part of the practice.
         ("Data drift monitors on every feature, plus a few Great Expectations checks", Mood.AFFIRMED),
         ("Drift checks on a few of the models", Mood.PARTIAL),
+        ("Whoever is on the squad rota gets paged, data scientist or not, doesn't matter", Mood.AFFIRMED),
     ],
 )
 def test_numbers_and_quoted_phrases_deny_nothing(text: str, mood: Mood) -> None:
@@ -860,3 +862,17 @@ def test_a_question_about_the_speaker() -> None:
     assert asks_about_the_speaker("Maybe start with your role and where data or models show up in it?")
     assert asks_about_the_speaker("What do you do there?")
     assert not asks_about_the_speaker("Who is responsible for which part of ML work?")
+
+
+@pytest.mark.parametrize(
+    ("text", "authorship"),
+    [
+        ("The dosing model was built by the process data science people, I mostly host it.", True),
+        ("the no-show model was built by priya's data team", True),
+        ("The model was built by a freelance data scientist in a Colab notebook.", False),  # notebooks: level 1
+        ("It was built by a contractor and nobody has touched it since", False),
+        ("The data scientists build it and IT deploys it", False),  # who does what, now
+    ],
+)
+def test_who_built_a_model_is_no_practice(text: str, authorship: bool) -> None:
+    assert names_who_built_it(text) is authorship
