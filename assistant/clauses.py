@@ -74,6 +74,8 @@ _BOUNDARY = re.compile(
     # "No regular meeting, we only jump on a call when a release is due": what "only" happens is
     # in place, whatever the clause before denied.
     r"|(?:,\s+(?=(?:we|they|i|it|that)(?:'s| is)? only\b))"
+    # "Back in 2021 we copied pickles around, these days everything goes through CI": then and now.
+    r"|(?:,\s+(?=(?:but |and )?(?:now(?! and\b| that\b)|nowadays|these days|today|since then)\b,?\s+(?!on\b)))"
     # "..., and they review it with us every month" reviews what the clause before named (the
     # KPIs), so it stays joined: alone, "review it every month" reads as any review at all.
     # Nor does "..., so we can trace any live model back": a purpose says what the clause before
@@ -730,7 +732,8 @@ _OUT_OF_SIGHT = re.compile(
 # "When I joined, the data scientists sat in another city": a state of affairs that is over. An
 # ad-hoc state described so is not the ad-hoc state now (its practices read as stopped instead).
 _PAST_STATE = re.compile(
-    r"\b(?:when i (?:first )?(?:joined|started|arrived)|back (?:then|when|in the day)|in the (?:early|old) days|"
+    r"\b(?:when i (?:first )?(?:joined|started|arrived)|back (?:then|when|in the day|in (?:19|20)\d\d)|"
+    r"in the (?:early|old) days|"
     # "Before that it was a folder of notebooks called final, final2".
     r"before (?:that|then|this)[, ]+(?:it was|it used|we had|we were|we used|we just|there was|there were|"
     r"everything was|they were|i had|it lived)|"

@@ -626,7 +626,8 @@ class Extractor:
             observations.append(
                 Observation(pid, dimension.id, level, status, round(confidence, 3), turn.turn, clause.text, reason)
             )
-        if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing:
+        # ("We used to deploy by hand" says nothing of how deployment is done now.)
+        if manual and mood.mood is Mood.AFFIRMED and self.params.manual_implies_missing and not past:
             observations.extend(
                 self._manual_automation(score, turn, clause, manual, threshold, missing_floor, best_by_dimension)
             )

@@ -767,3 +767,10 @@ def test_a_deferral_in_an_introduction_sends_no_area_elsewhere(engine) -> None: 
         "there's the yield thing on the vineyard side, but that's not mine, that's viticulture.",
     )
     assert engine.extractor.in_context(turn, engine.extractor.read_turn(turn)).sent_elsewhere is None
+
+
+def test_manual_work_that_is_over_denies_no_automation(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "We used to deploy by hand, but now GitHub Actions deploys to production automatically.")
+    assert found.get("development.continuous-delivery") is not Status.ABSENT
+    found = read(engine, "Back in 2021 we copied pickles around, these days everything goes through MLflow and CI.")
+    assert "development.manual-copy-deploy" not in found

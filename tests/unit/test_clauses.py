@@ -583,6 +583,7 @@ def test_how_things_were_is_the_past() -> None:
     assert describes_the_past("When I joined, the data scientists sat in a different city")
     assert describes_the_past("Up to last year we just emailed them the model file")
     assert describes_the_past("before that it was a folder of notebooks called final, final2")
+    assert describes_the_past("Back in 2021 we copied pickles around")
     assert not describes_the_past("Before that, we run the validation notebook")
     assert not describes_the_past("The data scientists sit in a different city")
 
@@ -876,3 +877,13 @@ def test_a_question_about_the_speaker() -> None:
 )
 def test_who_built_a_model_is_no_practice(text: str, authorship: bool) -> None:
     assert names_who_built_it(text) is authorship
+
+
+def test_then_and_now_are_clauses_of_their_own() -> None:
+    answer = "Back in 2021 we copied pickles around, these days everything goes through MLflow and a CI pipeline."
+    assert [c.text for c in segment(answer)] == [
+        "Back in 2021 we copied pickles around",
+        "these days everything goes through MLflow and a CI pipeline.",
+    ]
+    assert len(segment("We deploy by hand, now and then.")) == 1  # how often, not a contrast
+    assert len(segment("We retrain when needed, now that we have alerts.")) == 1
