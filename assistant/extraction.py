@@ -861,9 +861,10 @@ SAME_ANSWER_MARGIN = 0.05
 
 def aggregate(observations: Iterable[Observation], session: str | None = None) -> list[Finding]:
     """One finding per practice: the status its most confident observation gives (a later answer
-    wins a tie), with every quote that supports that status. An answer that says it corrects an
-    earlier one replaces what the earlier answers said about the practices it mentions, and what is
-    said about a practice itself outweighs what is inferred about it from another."""
+    wins a tie; within that answer, the last word on the practice stands when it is within
+    ``SAME_ANSWER_MARGIN`` of it), with every quote that supports that status. An answer that says it
+    corrects an earlier one replaces what the earlier answers said about the practices it mentions,
+    and what is said about a practice itself outweighs what is inferred about it from another."""
     by_practice: dict[str, list[Observation]] = {}
     for observation in observations:
         by_practice.setdefault(observation.practice, []).append(observation)

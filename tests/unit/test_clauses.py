@@ -855,7 +855,7 @@ def test_a_purpose_goes_on_after_a_comma() -> None:
         ("Whoever is on the squad rota gets paged, data scientist or not, doesn't matter", Mood.AFFIRMED),
     ],
 )
-def test_numbers_and_quoted_phrases_deny_nothing(text: str, mood: Mood) -> None:
+def test_numbers_quoted_phrases_and_idioms_deny_nothing(text: str, mood: Mood) -> None:
     assert read_mood(text).mood is mood
 
 
