@@ -60,6 +60,11 @@ _BOUNDARY = re.compile(
     r"turns? up|shows? up|goes|writes?)(?: (?:in|to|on|at|into))? (?:it|them|that|those)\b"
     r"|\s+(?:it|they|that)(?:'s|'re| is| are) (?:never|rarely|hardly|barely|not) (?:really |actually )?(?:used|read|"
     r"updated|looked at|watched|checked|opened|maintained|followed|attended)\b"
+    # "A monthly IT steering meeting, but the model has never come up in it": not a meeting about ML.
+    r"|\s+(?:the |our )?(?:models?|ml|machine learning|it|this|that)(?:'s| has| have| is| was| does| did)? "
+    r"(?:never|not|rarely|hardly ever|hardly|barely|seldom) (?:once |really |actually |ever )?(?:come up|came up|"
+    r"comes up|been discussed|discussed|mentioned|raised|on the agenda|been raised|been mentioned|talked about|"
+    r"been talked about)\b"
     # "We use Teams for everything else, but there's no channel for this": the tool is not for the models.
     r"|\s+there(?:'s| is|s) no [\w -]{1,40}? for "
     r"(?:this|it|that|them|the models?|our models?|any of (?:this|it|them))\b)"
@@ -568,10 +573,17 @@ _MANUAL = re.compile(
     # A person as the subject of the work: "a data scientist retrains it", "I run it myself".
     # One word may name the kind: "the model owner retrains it", "a data scientist reruns it".
     rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
-    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|decides?|"
+    r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
+    r"decides?|moves?|"
     # "someone clicks approve, Argo CD rolls it out" is an approval gate on automated delivery.
     r"starts?|triggers?|launch(?:es)?|(?:press(?:es)?|clicks?)(?! (?:on )?(?:the |an? )?approv)|rolls? back|"
     r"reverts?|switch(?:es)? back)\b"
+    # "Putting a new version live is still someone pressing the button".
+    r"|\b(?:someone|somebody|a person|a human|an engineer|one of (?:us|them)) (?:pressing|clicking|running|pushing|"
+    r"copying|kicking off|triggering|starting|uploading|deploying)\b"
+    # The same in the passive: "retraining after drift is started by a person".
+    r"|\b(?:started|triggered|kicked off|launched|initiated|decided|run|rerun|done|pushed|deployed|rolled back|"
+    rf"reverted) by (?:someone|somebody|(?:a |an |the |one of (?:the|our) |our |some )?(?:[\w-]+ )?{_PEOPLE})\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
     rf"|\b(?:someone|somebody|(?:an?|the) (?:data )?{_PEOPLE})\b"
@@ -638,6 +650,10 @@ _WITHOUT_PEOPLE = (
     # "Promotion is decided by the pipeline, not by a person": the denial is of the manual way.
     r"|,?\s*(?:and |but )?(?:not|rather than|instead of) (?:manually|by hand|(?:by|through|via) (?:a |any |an? )?"
     r"(?:person|human|people|someone|somebody|anyone|anybody|engineer|manual)\w*)\b[^,.;]*"
+    # "Promotion isn't a person clicking a button, it's rules": what the work is not (but "there
+    # isn't a person watching it" denies that anyone watches).
+    r"|(?<!there )(?<!there's )(?:\bisn'?t|\bis not|\baren'?t|\bare not|'s not|'re not) (?:a |any |some )?"
+    r"(?:person|human|people|someone|somebody|engineer)s? (?:\w+ing)\b"
     # "Promotion is gated by a policy, not a person."
     r"|,\s*(?:and |but )?not (?:a |any )?(?:person|human|people|someone|somebody|anyone|anybody|engineer)s?\b"
 )
@@ -690,6 +706,18 @@ _NOT_A_DENIAL = re.compile(
     # ("Infrastructure is on call for the servers, not the models", "by hand, not through a
     # pipeline" deny what they name.)
     r"|,\s*(?:and )?not an? (?!(?:ml |machine[- ]learning )?models?\b|pipeline\b)[^,;.!?]{1,40}[.!]?\s*$"
+    # "If the evaluation doesn't meet the thresholds, the new version doesn't get promoted": a gate,
+    # both denials are what it does to a failing candidate.
+    r"|\b(?:if|when|whenever|unless)\b[^.;!?]{0,80}?\b(?:doesn'?t|does not|don'?t|do not|won'?t|will not|isn'?t|"
+    r"is not|aren'?t|are not|can'?t|cannot|never) (?:\w+ )?(?:get |be |go )?(?:promoted|deployed|released|shipped|"
+    r"merged|approved|go live|goes live|go out|goes out|make it (?:to|into) production)\b"
+    r"|\b(?:doesn'?t|does not|don'?t|do not|won'?t|will not|can'?t|cannot|never) (?:\w+ )?(?:get |be |go )?"
+    r"(?:promoted|deployed|released|shipped|merged|approved|go live|goes live|go out|goes out) (?:unless|if)\b"
+    # "Promoted automatically if there's no drop in precision for any segment": a threshold.
+    r"|\bno (?:drop|drops|fall|decrease|decline|regression|degradation|loss|dip|worsening) (?:in|of)\b"
+    # "Documented in Confluence, not perfect but people follow it": a hedge, not a gap.
+    r"|\b(?:not|isn'?t|is not|aren'?t|are not) (?:exactly |always )?(?:perfect|ideal|pretty|fancy|elegant|"
+    r"glamorous|flawless|bulletproof|rocket science|state of the art|cutting edge)\b"
     # "Promotion is rule based, no meeting needed": what the practice spares, not a missing one.
     r"|\bno (?:[\w-]+ ){1,2}(?:needed|required|necessary)\b"
     # "We can reproduce a result from a year ago without much pain": ease, not absence.
@@ -723,6 +751,8 @@ _IGNORANCE = re.compile(
 _OUT_OF_SIGHT = re.compile(
     r"\bi (?:don'?t|do not|never|can'?t|cannot) (?:really |actually )?(?:see|know|hear|get to see|find out) "
     r"(?:what|how|whether|if) (?:happens|goes on|it'?s|they'?re|anyone|anybody|someone)\b"
+    # "I don't see any of that": it happens out of the speaker's sight.
+    r"|\bi (?:don'?t|do not|never) (?:really |actually )?(?:see|get to see) (?:any|much|most) of (?:that|it|this)\b"
     r"|\bi (?:have|'ve got|'ve) no (?:visibility|insight|view) (?:into|of|on)\b"
     r"|\bi (?:don'?t|do not) (?:get|have) (?:any |much )?(?:visibility|insight|view) (?:into|of|on)\b",
     re.IGNORECASE,
@@ -837,7 +867,7 @@ def describes_model_purpose(text: str) -> bool:
 # model, said in passing, is no account of roles or hand-overs (it read as written roles).
 _BUILT_BY = re.compile(
     r"\b(?:was|were|got|has been|have been) (?:originally |first |initially |all )?"
-    r"(?:built|developed|written|made|created|designed|put together) by\b",
+    r"(?:built|developed|written|made|created|designed|put together) (?:in[- ]house )?by\b",
     re.IGNORECASE,
 )
 
@@ -852,9 +882,19 @@ def is_about_another_team(text: str) -> bool:
     return _OTHER_TEAM_SUBJECT.search(text) is not None
 
 
+# "Whether it's all automated or somebody presses buttons, I have no idea": the topic first, then
+# that the speaker does not know it.
+_IGNORANCE_AFTER = re.compile(
+    r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know|"
+    r"i'?m not sure|i (?:have|'ve got) no idea|no idea|i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
+    r"(?:tell you|tell|say))(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_ignorance(text: str) -> bool:
     """True for a clause that says the speaker does not know ("I don't know how it's deployed")."""
-    return _IGNORANCE.search(text) is not None or _OUT_OF_SIGHT.search(text) is not None
+    return any(pattern.search(text) is not None for pattern in (_IGNORANCE, _OUT_OF_SIGHT, _IGNORANCE_AFTER))
 
 
 # "That's another team", "not my area, you'd have to ask the platform people": the speaker says a
@@ -873,7 +913,7 @@ _DEFERS_TO_OTHERS = re.compile(
     # ("... and a maintenance model that another squad owns" names a model, not an area.)
     r"|\b(?<!that )(?<!which )(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
     r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
-    r"|\byou(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
+    r"|\b(?:you|u)(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
     r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person)|(?:really |honestly |probably )?"
     r"the wrong (?:person|one) to ask)\b"
     # "What happens once they're live, I honestly can't speak to": the speaker cannot answer for it.

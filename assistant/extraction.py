@@ -90,6 +90,9 @@ class ExtractionParams:
     question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
     automation_bonus: float = 0.03  # added to automated practices when the clause says "automatically"
+    # "retrained automatically every night" claims an automated practice whose claims it resembles
+    # at least this much, even when it resembles the practice's missing side more.
+    automatic_claim_floor: float = 0.4
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
     deferred_topic_margin: float = 0.08  # a deferral names its own dimension when its words resemble that
     # dimension's cues this much more than any other's ("what happens once they're live I can't speak to")
@@ -498,6 +501,12 @@ class Extractor:
         body_denies = says_missing_in_words(body)
         manual = manual_marker(body)
         automatic = automatic_marker(body)
+        # "The model is retrained automatically every night" resembles "the model is retrained
+        # whenever someone finds the time": a clause that says the work is automatic, and denies
+        # nothing, claims an automated practice whichever side of its cues it resembles more, as long
+        # as it resembles the claims too (``automatic_claim_floor``): "after the review on automated
+        # decision-making we switched it off" resembles no claim of codified promotion.
+        says_automatic = bool(automatic) and not manual and mood.mood is Mood.AFFIRMED and not body_denies
         past = describes_the_past(body)
         # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
         # that says the work is automatic is never read through a cue that describes it done by hand
@@ -565,7 +574,18 @@ class Extractor:
                 continue
             best_by_dimension[dimension.id] = int(index)
             matched_missing = self._reads_missing(
-                index, present, missing, missing_cue, mood.mood, body_denies, claims_automation
+                index,
+                present,
+                missing,
+                missing_cue,
+                mood.mood,
+                body_denies,
+                claims_automation
+                or (
+                    says_automatic
+                    and bool(bank.practice_automated[index])
+                    and present[index] >= self.params.automatic_claim_floor
+                ),
             )
             status, reason = _status(practice, level, matched_missing, mood.mood, manual)
             instead: int | None = None

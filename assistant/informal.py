@@ -86,6 +86,8 @@ _ABBREVIATIONS = {
     "infra": "infrastructure",
     "mgmt": "management",
     "dept": "department",
+    "retro": "retrospective",
+    "retros": "retrospectives",
 }
 _SLASHED = {"w/o": "without", "b/c": "because", "w/": "with"}
 

@@ -774,3 +774,21 @@ def test_manual_work_that_is_over_denies_no_automation(engine) -> None:  # type:
     assert found.get("development.continuous-delivery") is not Status.ABSENT
     found = read(engine, "Back in 2021 we copied pickles around, these days everything goes through MLflow and CI.")
     assert "development.manual-copy-deploy" not in found
+
+
+def test_work_said_to_be_automatic_claims_the_automated_practice(engine) -> None:  # type: ignore[no-untyped-def]
+    # It resembled "the model is retrained whenever someone finds the time" more than any claim.
+    found = read(engine, "The model is retrained automatically every night on the previous day's trips.")
+    assert found.get("development.automated-retraining") is Status.PRESENT
+    found = read(engine, "Retraining after drift is started by a person.")
+    assert found.get("monitoring.drift-triggered-retraining") is Status.ABSENT
+
+
+def test_a_release_gated_by_rules_is_policy_promotion(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Promotion isn't a person clicking a button, it's rules the engineers wrote with compliance: if the "
+        "evaluation doesn't meet the thresholds, the new version simply doesn't get promoted.",
+        "How does a new model version get to production?",
+    )
+    assert found.get("development.policy-promotion") is Status.PRESENT

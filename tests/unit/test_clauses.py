@@ -887,3 +887,48 @@ def test_then_and_now_are_clauses_of_their_own() -> None:
     ]
     assert len(segment("We deploy by hand, now and then.")) == 1  # how often, not a contrast
     assert len(segment("We retrain when needed, now that we have alerts.")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        # What the work is not: a gate, not a gap.
+        ("Promotion isn't a person clicking a button, it's rules the engineers wrote", Mood.AFFIRMED),
+        ("There isn't a person watching the drift charts", Mood.NEGATED),
+        ("if the evaluation doesn't meet the thresholds, the new version simply doesn't get promoted", Mood.AFFIRMED),
+        ("A candidate doesn't get deployed unless it beats the champion", Mood.AFFIRMED),
+        ("The new version doesn't get deployed", Mood.NEGATED),
+        # A hedge about quality, not a denial.
+        ("the pipeline is documented in Confluence, not perfect", Mood.AFFIRMED),
+        ("The pipeline is not documented", Mood.NEGATED),
+        # A threshold, not a denial.
+        ("If the evaluation shows no drop in precision for any segment, the candidate is promoted", Mood.AFFIRMED),
+    ],
+)
+def test_gates_contrasts_and_hedges_deny_nothing(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_work_started_by_a_person_is_manual() -> None:
+    assert manual_marker("Retraining after drift is started by a person.") is not None
+    assert manual_marker("Rollback is triggered by the on-call engineer") is not None
+    assert manual_marker("Retraining is triggered by the drift monitor") is None
+    assert manual_marker("Putting a new version live is still someone pressing the button") is not None
+    assert manual_marker("one of the data scientists moves it to production in the registry") is not None
+    assert manual_marker("Promotion isn't a person clicking a button, it's rules") is None
+
+
+def test_a_meeting_where_the_model_never_comes_up_stays_joined_to_that() -> None:
+    answer = "We've a monthly IT steering meeting with the general manager but the model has never come up in it."
+    assert len(segment(answer)) == 1
+    assert len(segment("We meet every Tuesday, but it never runs over an hour.")) == 2
+
+
+def test_chat_typed_deferrals_and_things_out_of_sight() -> None:
+    assert defers_to_others("whether jonas checks the model itself i dunno honestly, ud have to ask him")
+    assert is_ignorance("I don't see any of that.")
+    assert is_ignorance(
+        "but what happens after that, whether it's all automated or somebody presses buttons, I have no idea."
+    )
+    assert not is_ignorance("We have CI, I don't know about CD")
+    assert names_who_built_it("the detection model was built in house by jonas, our data guy")

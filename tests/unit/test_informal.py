@@ -19,6 +19,10 @@ from assistant.informal import normalise
         ("Im the ML lead", "I'm the ML lead"),
         ("noones role is really defined", "no one's role is really defined"),
         ("nobodys job, noone checks", "nobody's job, no one checks"),
+        (
+            "a cross-team retro every quarter, retros since 2023",
+            "a cross-team retrospective every quarter, retrospectives since 2023",
+        ),
     ],
 )
 def test_informal_spellings_are_written_out(typed: str, spelled: str) -> None:
