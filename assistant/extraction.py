@@ -604,6 +604,7 @@ class Extractor:
                     present_cue,
                     body_denies,
                     clause_terms,
+                    says_automatic,
                 )
                 instead = lower if lower != index else None
             if instead is not None:
@@ -694,6 +695,7 @@ class Extractor:
         present_cue: np.ndarray,
         body_denies: bool,
         clause_terms: set[str],
+        says_automatic: bool = False,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -723,11 +725,15 @@ class Extractor:
                 and bool(clause_terms & bank.practice_terms[index])
                 and not clause_terms & bank.practice_terms[other]
             )
+            # "Now GitHub Actions deploys to production automatically" is automated delivery, not
+            # the CI it also resembles: a claim of automation is not read down to a practice without.
+            keeps_automation = says_automatic and bank.practice_automated[index] and not bank.practice_automated[other]
             if (
                 bank.practice_levels[other] < bank.practice_levels[best]
                 and reads_present
                 and not denied_ad_hoc
                 and not unnamed
+                and not keeps_automation
             ):
                 best = int(other)
         return best

@@ -792,3 +792,9 @@ def test_a_release_gated_by_rules_is_policy_promotion(engine) -> None:  # type: 
         "How does a new model version get to production?",
     )
     assert found.get("development.policy-promotion") is Status.PRESENT
+
+
+def test_automated_delivery_in_words_is_not_read_down_to_ci(engine) -> None:  # type: ignore[no-untyped-def]
+    # It resembles "We use GitHub Actions for CI" about as much as the delivery it names.
+    found = read(engine, "Now GitHub Actions deploys to production automatically.", "How do models get deployed?")
+    assert found.get("development.continuous-delivery") is Status.PRESENT
