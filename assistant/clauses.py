@@ -602,6 +602,17 @@ _AUTOMATIC = re.compile(
 )
 
 
+# Automation in so many words (not "kick off" or "triggers", which people do too).
+_AUTOMATION_IN_WORDS = re.compile(
+    r"\b(?:automatic(?:ally)?|automated|on (?:its|their) own|by itself|by themselves)\b", re.IGNORECASE
+)
+
+
+def names_automation(text: str) -> bool:
+    """True when ``text`` says in so many words that work is automatic ("deploys automatically")."""
+    return _AUTOMATION_IN_WORDS.search(text) is not None
+
+
 def automatic_marker(text: str) -> str | None:
     """The words that describe work done by machines ("automatically", "on its own"), if any."""
     match = _AUTOMATIC.search(text)

@@ -43,6 +43,7 @@ from assistant.clauses import (
     is_self_introduction,
     leading_reply_mood,
     manual_marker,
+    names_automation,
     names_who_built_it,
     quoted_instructions,
     read_mood,
@@ -604,7 +605,7 @@ class Extractor:
                     present_cue,
                     body_denies,
                     clause_terms,
-                    says_automatic,
+                    says_automatic and names_automation(body),
                 )
                 instead = lower if lower != index else None
             if instead is not None:
@@ -695,7 +696,7 @@ class Extractor:
         present_cue: np.ndarray,
         body_denies: bool,
         clause_terms: set[str],
-        says_automatic: bool = False,
+        names_automation: bool = False,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
@@ -726,8 +727,11 @@ class Extractor:
                 and not clause_terms & bank.practice_terms[other]
             )
             # "Now GitHub Actions deploys to production automatically" is automated delivery, not
-            # the CI it also resembles: a claim of automation is not read down to a practice without.
-            keeps_automation = says_automatic and bank.practice_automated[index] and not bank.practice_automated[other]
+            # the CI it also resembles: a claim of automation in so many words is not read down to a
+            # practice without it. ("If drift alerts fire we roll back or kick off a retrain" is.)
+            keeps_automation = (
+                names_automation and bank.practice_automated[index] and not bank.practice_automated[other]
+            )
             if (
                 bank.practice_levels[other] < bank.practice_levels[best]
                 and reads_present

@@ -25,6 +25,7 @@ from assistant.clauses import (
     is_self_introduction,
     leading_reply_mood,
     manual_marker,
+    names_automation,
     names_who_built_it,
     quoted_instructions,
     read_mood,
@@ -932,3 +933,10 @@ def test_chat_typed_deferrals_and_things_out_of_sight() -> None:
     )
     assert not is_ignorance("We have CI, I don't know about CD")
     assert names_who_built_it("the detection model was built in house by jonas, our data guy")
+
+
+def test_automation_in_so_many_words() -> None:
+    assert names_automation("Now GitHub Actions deploys to production automatically.")
+    assert names_automation("The retraining pipeline starts on its own")
+    # People kick off retraining too: no claim of automation.
+    assert not names_automation("If drift alerts fire, we roll back or kick off a retrain")
