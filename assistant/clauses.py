@@ -1059,6 +1059,23 @@ def strip_exception_lead(text: str) -> str:
     return _EXCEPTION_LEAD.sub("", text, count=1)
 
 
+# "No regular meetings with the DS team outside releases": the exception is what the denial leaves
+# standing, so the denial is read without it (with it, it read as no meetings around releases).
+_EXCEPTION_TAIL = re.compile(
+    r"\s+(?:outside(?: of)?|except(?: for| around| at| during| when)?|apart from|other than|besides)\s+"
+    r"(?!(?:of\s+)?(?:that|this|it|them|me|us)\b)[\w'-]+(?:\s+[\w'-]+){0,3}[\s.!?]*$",
+    re.IGNORECASE,
+)
+
+
+def strip_exception_tail(text: str) -> str:
+    """A denial without the exception that closes it ("no meetings outside releases" -> "no meetings")."""
+    if read_mood(text).mood is not Mood.NEGATED:
+        return text
+    stripped = _EXCEPTION_TAIL.sub("", text, count=1)
+    return stripped if len(stripped.split()) >= 2 else text
+
+
 _LEADING_YES = re.compile(r"^\s*(?:yes|yeah|yep|sure)\b", re.IGNORECASE)
 
 

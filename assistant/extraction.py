@@ -51,6 +51,7 @@ from assistant.clauses import (
     says_missing_in_words,
     segment,
     strip_exception_lead,
+    strip_exception_tail,
     strip_leading_reply,
 )
 from assistant.findings import Evidence, Finding, Status
@@ -358,7 +359,9 @@ class Extractor:
             evidence_clauses = [c for c in evidence_clauses if not (start <= c.start and c.end <= end)]
         if not evidence_clauses:
             return reading
-        bodies = [strip_exception_lead(strip_leading_reply(c.text)) or c.text for c in evidence_clauses]
+        bodies = [
+            strip_exception_tail(strip_exception_lead(strip_leading_reply(c.text)) or c.text) for c in evidence_clauses
+        ]
         own = self.bank.encode(bodies)
         question_practices = self._question_practices(turn)
         prior = self._dimension_prior(question_practices)

@@ -33,6 +33,7 @@ from assistant.clauses import (
     says_missing_in_words,
     segment,
     strip_exception_lead,
+    strip_exception_tail,
 )
 
 
@@ -940,3 +941,15 @@ def test_automation_in_so_many_words() -> None:
     assert names_automation("The retraining pipeline starts on its own")
     # People kick off retraining too: no claim of automation.
     assert not names_automation("If drift alerts fire, we roll back or kick off a retrain")
+
+
+def test_a_denial_is_read_without_the_exception_that_closes_it() -> None:
+    assert strip_exception_tail("no regular meetings w the DS team outside releases to be honest") == (
+        "no regular meetings w the DS team"
+    )
+    assert strip_exception_tail("We never meet except around go-live.") == "We never meet"
+    assert strip_exception_tail("We meet outside releases too") == "We meet outside releases too"  # no denial
+    assert strip_exception_tail("There are no meetings outside of it.") == "There are no meetings outside of it."
+    # An exception inside the clause is no closing one.
+    text = "No one apart from me has any defined role for the model."
+    assert strip_exception_tail(text) == text
