@@ -699,13 +699,14 @@ class Extractor:
         present_cue: np.ndarray,
         body_denies: bool,
         clause_terms: set[str],
-        names_automation: bool = False,
+        automation_named: bool = False,
     ) -> int:
         """Among this dimension's practices scoring within the margin of ``index`` on their *present*
         side, the lowest level. (A practice that is close only through its missing cues would turn a
         claim of practice into a gap: "we hold a joint retrospective" is not "data science moves on".)
         A practice whose required words the clause names (``requires``) keeps it: "hold a joint
-        retrospective" is a retrospective, however much it also resembles incident handling."""
+        retrospective" is a retrospective, however much it also resembles incident handling; so does an
+        automated practice when the clause names the automation (``automation_named``)."""
         bank = self.bank
         if bank.practices[index].requires:
             return index
@@ -733,7 +734,7 @@ class Extractor:
             # the CI it also resembles: a claim of automation in so many words is not read down to a
             # practice without it. ("If drift alerts fire we roll back or kick off a retrain" is.)
             keeps_automation = (
-                names_automation and bank.practice_automated[index] and not bank.practice_automated[other]
+                automation_named and bank.practice_automated[index] and not bank.practice_automated[other]
             )
             if (
                 bank.practice_levels[other] < bank.practice_levels[best]
