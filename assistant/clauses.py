@@ -948,6 +948,20 @@ _ROLE_QUESTION = re.compile(
 )
 
 
+# "Could you tell me about your organisation and what you use machine learning for?": an opening
+# question, answered with scene-setting (the company, its machines, its history) more than practice.
+_OPENING_QUESTION = re.compile(
+    r"\b(?:your (?:role|job|position|background|organi[sz]ation|company|business)|what do you do\b|"
+    r"(?:about|introduce) yourself|who you are|what you use (?:machine learning|ml|models?|ai) for)\b",
+    re.IGNORECASE,
+)
+
+
+def opens_the_interview(question: str) -> bool:
+    """True for an opening question about the speaker or their organisation ("Tell me about your company")."""
+    return _OPENING_QUESTION.search(question) is not None
+
+
 def asks_about_the_speaker(question: str) -> bool:
     """True for a question about the speaker's role ("Could you tell me about your role?")."""
     return _ROLE_QUESTION.search(question) is not None

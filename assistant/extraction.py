@@ -45,6 +45,7 @@ from assistant.clauses import (
     manual_marker,
     names_automation,
     names_who_built_it,
+    opens_the_interview,
     quoted_instructions,
     read_mood,
     retracted_span,
@@ -144,6 +145,8 @@ class TurnReading:
     question_dimension: str | None = None
     #: The dimension an answer with no evidence says is someone else's area ("that's another team").
     sent_elsewhere: str | None = None
+    #: Whether the question opened the interview (the speaker's role, their organisation).
+    opening: bool = False
 
     @property
     def usable(self) -> bool:
@@ -264,6 +267,7 @@ class Extractor:
         """Mark what ``observations_in_context`` weighs a reading by (any engine's reading): the
         dimension its question asked about, and the one its answer sends elsewhere, if any."""
         reading.question_dimension = self._single_dimension(self._question_practices(turn))
+        reading.opening = opens_the_interview(turn.question)
         answer = normalise(turn.answer[:MAX_ANSWER_CHARS]).text
         if not reading.observations and defers_to_others(answer):
             # Such an answer has nothing but the question to go on, as a bare reply has: the same
@@ -874,14 +878,25 @@ def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation
     misreading of another topic ("a data validation step in CI" read as monitoring) than knowledge.
     An answer to the area's own question that is mainly about the area still counts: "not my area,
     but I know we have alerts". A secondary reading beside a clearer one of another dimension does
-    not ("we agree KPIs with the business and review them quarterly", asked how models perform)."""
-    readings = list(readings)
+    not ("we agree KPIs with the business and review them quarterly", asked how models perform).
+    An answer to an opening question keeps only its clear readings (``OPENING_FLOOR``): it sets
+    the scene, and a weak match there ("we had Excel and gut feeling before that") is more often
+    a stray reading than a practice."""
+    readings = [
+        replace(r, observations=[o for o in r.observations if o.confidence >= OPENING_FLOOR]) if r.opening else r
+        for r in readings
+    ]
     sent_elsewhere = {r.sent_elsewhere for r in readings if r.sent_elsewhere}
     answered = {
         leading for r in readings if r.observations and (leading := _leading_dimension(r)) == r.question_dimension
     }
     set_aside = sent_elsewhere - answered
     return [o for r in readings for o in r.observations if o.dimension not in set_aside]
+
+
+#: The confidence a reading of an answer to an opening question needs to count (measured on the
+#: read sets: +3 levels, two of them dimensions without evidence now reported null, none lost).
+OPENING_FLOOR = 0.65
 
 
 def _leading_dimension(reading: TurnReading) -> str:

@@ -798,3 +798,18 @@ def test_automated_delivery_in_words_is_not_read_down_to_ci(engine) -> None:  # 
     # It resembles "We use GitHub Actions for CI" about as much as the delivery it names.
     found = read(engine, "Now GitHub Actions deploys to production automatically.", "How do models get deployed?")
     assert found.get("development.continuous-delivery") is Status.PRESENT
+
+
+def test_an_opening_answer_keeps_only_its_clear_readings(engine) -> None:  # type: ignore[no-untyped-def]
+    from assistant.extraction import OPENING_FLOOR, AnswerTurn, observations_in_context
+
+    def kept(question: str, answer: str) -> list[float]:
+        turn = AnswerTurn(1, question, answer)
+        return [o.confidence for o in observations_in_context([engine.extractor.read_turn(turn)])]
+
+    answer = "Before that I did it with gut feel and a wall calendar. The code is in GitHub."
+    later = kept("What else should I know?", answer)
+    assert later and min(later) < OPENING_FLOOR  # a weak reading, kept in the body of an interview
+    assert kept("Could you tell me about your organisation and what you use machine learning for?", answer) == [
+        c for c in later if c >= OPENING_FLOOR
+    ]

@@ -27,6 +27,7 @@ from assistant.clauses import (
     manual_marker,
     names_automation,
     names_who_built_it,
+    opens_the_interview,
     quoted_instructions,
     read_mood,
     retracted_span,
@@ -953,3 +954,9 @@ def test_a_denial_is_read_without_the_exception_that_closes_it() -> None:
     # An exception inside the clause is no closing one.
     text = "No one apart from me has any defined role for the model."
     assert strip_exception_tail(text) == text
+
+
+def test_an_opening_question() -> None:
+    assert opens_the_interview("Could you tell me a bit about your organisation and what you use machine learning for?")
+    assert opens_the_interview("To begin with, what is your role?")
+    assert not opens_the_interview("How do you find out that a model in production has a problem?")
