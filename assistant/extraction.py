@@ -515,6 +515,7 @@ class Extractor:
         # as it resembles the claims too (``automatic_claim_floor``): "after the review on automated
         # decision-making we switched it off" resembles no claim of codified promotion.
         says_automatic = bool(automatic) and not manual and mood.mood is Mood.AFFIRMED and not body_denies
+        automation_named = says_automatic and names_automation(body)
         past = describes_the_past(body)
         # "Deployment is automated" sits closest to "Deployment is manual but repeatable": a clause
         # that says the work is automatic is never read through a cue that describes it done by hand
@@ -612,7 +613,7 @@ class Extractor:
                     present_cue,
                     body_denies,
                     clause_terms,
-                    says_automatic and names_automation(body),
+                    automation_named,
                 )
                 instead = lower if lower != index else None
             if instead is not None:
