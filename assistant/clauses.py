@@ -653,7 +653,8 @@ _WITHOUT_PEOPLE = (
     r"|\bno (?:human|person|people)s? in the loop\b"
     r"|\b(?:no|not a) (?:human|person|one|people|hands?|manual (?:step|work|intervention)s?|click)"
     r"(?: is| are)? (?:needed|required|involved|necessary|has to|needs to)\b"
-    r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need) to (?:touch|start|press|click|do|lift|trigger|"
+    r"|\b(?:nobody|no ?one|no human|no person) (?:has|needs|have|need|having|needing) to "
+    r"(?:touch|start|press|click|do|lift|trigger|"
     r"approve|intervene|kick|run|push|begin|wake|get up|step in|babysit|sign off|watch)\b"
     r"|\b(?:nobody|no ?one|no human|no person) (?:clicks|presses|pushes|touches|approves|signs off)\b"
     # "gated by policy checks in the pipeline with no manual approval"
@@ -677,8 +678,8 @@ _CHECKS = (
     r"verifies|verifying|confirm|confirms|confirming)"
 )
 _NOT_A_DENIAL = re.compile(
-    r"\b(?:not otherwise|if not|or not|not only|not just|whether or not|no matter|(?:doesn'?t|does not|don'?t|"
-    r"do not|didn'?t|won'?t) matter|no later than|no longer manual|"
+    r"\b(?:(?:not|never) otherwise|if not|or not|not only|not just|whether or not|no matter|"
+    r"(?:doesn'?t|does not|don'?t|do not|didn'?t|won'?t) matter|no later than|no longer manual|"
     r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else)\b"
     # "Model incidents go through the normal process, we don't have a separate ML queue": no
     # separate process is the integration itself.
@@ -697,6 +698,11 @@ _NOT_A_DENIAL = re.compile(
     # looks for, not a denial of the check ("we don't check" keeps its denial: it comes before).
     rf"|\b{_CHECKS}\s+(?:[\w'-]+\s+){{1,5}}?(?:didn't|did not|doesn't|does not|"
     r"isn't|is not|wasn't|was not|aren't|are not|hasn't|has not|haven't|have not|no|nothing|never)\b"
+    # "We continuously monitor that the model does not flag age groups disproportionately": what
+    # the watching looks for ("we monitor the servers but there's no drift check" keeps its denial).
+    r"|\b(?:monitor|monitors|monitoring|monitored|watch|watches|watching|test|tests|testing|track|tracks|tracking)"
+    r"\s+(?:that|whether)\s+(?:[\w'-]+\s+){1,5}?(?:doesn't|does not|don't|do not|isn't|is not|aren't|are not|"
+    r"won't|will not|never|no)\b"
     # "I look at the logs to check nothing's crashing": what the check rules out.
     rf"|\b{_CHECKS}\s+(?:that\s+)?(?:nothing|no ?one|nobody)(?:'s|\s+(?:is|has|went|"
     r"broke|failed|crashed|fell|got))\b"
@@ -924,7 +930,13 @@ _DEFERS_TO_OTHERS = re.compile(
     # ("... and a maintenance model that another squad owns" names a model, not an area.)
     r"|\b(?<!that )(?<!which )(?:another|a different|the other|a separate) (?:team|department|group|squad)(?:'s)? "
     r"(?:handles?|does|owns?|runs?|looks? after|deals? with|takes? care of|area|job|thing|problem)\b"
-    r"|\b(?:you|u)(?:'?d| would) (?:have|need) to ask\b|\b(?:better )?ask (?:someone|somebody) else\b"
+    # "Building and releasing the models is the digital team's area": an area named as another's.
+    r"|\b(?:is|are) (?:all |really |entirely |more )?(?:the |our )?[\w-]+ (?:team|department|people|group)(?:'s|s') "
+    r"(?:area|remit|domain|patch|territory|world|side|department|turf)\b"
+    r"|\b(?:you|u)(?:'?d| would) (?:have|need) to ask\b"
+    # "... is something you'd be better asking the analysts about"
+    r"|\b(?:you|u)(?:'?d| would)(?: probably| really)? (?:be )?better (?:off )?(?:asking|to ask)\b"
+    r"|\b(?:better )?ask (?:someone|somebody) else\b"
     r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person)|(?:really |honestly |probably )?"
     r"the wrong (?:person|one) to ask)\b"
     # "What happens once they're live, I honestly can't speak to": the speaker cannot answer for it.

@@ -427,6 +427,9 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         ("It is the data team that deploys it", False),  # a claim about who does the work
         ("It's another story for the batch models, they have tests", False),
         ("Another squad owns that one.", True),
+        ("Building and releasing the models is the digital team's area at the port authority.", True),
+        ("The live side of the model is something you'd be better asking the analysts about.", True),
+        ("Deployment is the platform team's responsibility, we raise a ticket", False),  # a role, not a deferral
         # A model listed with its owners is no area sent elsewhere.
         ("There's a depot forecast, and a telematics-based maintenance model that another squad owns.", False),
     ],
@@ -616,6 +619,9 @@ def test_a_bare_not_after_a_sentence_stands_alone() -> None:
         ("We check nothing", Mood.NEGATED),
         ("I look at the container logs most mornings, to check nothing's crashing.", Mood.AFFIRMED),
         ("Nobody checks that nothing broke.", Mood.NEGATED),
+        ("We continuously monitor that our model does not flag age groups disproportionately", Mood.AFFIRMED),
+        ("We monitor the servers but there's no drift check", Mood.NEGATED),
+        ("Nobody monitors that the scores don't drift", Mood.NEGATED),
         ("Every quarter we review the alerting itself, what paged us for nothing, what we missed", Mood.AFFIRMED),
     ],
 )
@@ -702,6 +708,12 @@ def test_two_statements_joined_by_a_comma_are_two_clauses() -> None:
         ("We deploy weekly, not daily", Mood.NEGATED),
         ("New models go out automatically as a canary to a few customer tenants", Mood.AFFIRMED),
         ("We have a few unit tests", Mood.PARTIAL),
+        ("We only meet in the week before a release, never otherwise.", Mood.AFFIRMED),
+        ("We never meet otherwise", Mood.NEGATED),
+        (
+            "When drift is detected, retraining starts automatically, with no one needing to press a button.",
+            Mood.AFFIRMED,
+        ),
     ],
 )
 def test_what_a_practice_spares_or_is_contrasted_with_is_no_denial(text: str, mood: Mood) -> None:
