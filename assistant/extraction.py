@@ -882,7 +882,8 @@ def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation
     not ("we agree KPIs with the business and review them quarterly", asked how models perform).
     An answer to an opening question keeps only its clear readings (``OPENING_FLOOR``): it sets
     the scene, and a weak match there ("we had Excel and gut feeling before that") is more often
-    a stray reading than a practice."""
+    a stray reading than a practice. Alone, with no later answer on its dimension, a reading of it
+    must be clearer still (``OPENING_ALONE_FLOOR``)."""
     readings = [
         replace(r, observations=[o for o in r.observations if o.confidence >= OPENING_FLOOR]) if r.opening else r
         for r in readings
@@ -892,12 +893,21 @@ def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation
         leading for r in readings if r.observations and (leading := _leading_dimension(r)) == r.question_dimension
     }
     set_aside = sent_elsewhere - answered
+    # A dimension known only from the opening answer, and not clearly, has not been asked about:
+    # "I'm the one who signs the attestation to the regulator" is the speaker's role, not alerting.
+    later = {o.dimension for r in readings if not r.opening for o in r.observations}
+    clear = {o.dimension for r in readings if r.opening for o in r.observations if o.confidence >= OPENING_ALONE_FLOOR}
+    set_aside |= {o.dimension for r in readings if r.opening for o in r.observations} - later - clear
     return [o for r in readings for o in r.observations if o.dimension not in set_aside]
 
 
 #: The confidence a reading of an answer to an opening question needs to count (measured on the
 #: read sets: +3 levels, two of them dimensions without evidence now reported null, none lost).
 OPENING_FLOOR = 0.65
+
+#: The confidence one reading of an opening answer needs to place a dimension that no later answer
+#: has evidence on (measured on the read sets: +2 levels, both dimensions without evidence, none lost).
+OPENING_ALONE_FLOOR = 0.85
 
 
 def _leading_dimension(reading: TurnReading) -> str:
