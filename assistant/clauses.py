@@ -1094,6 +1094,28 @@ _EXCEPTION_TAIL = re.compile(
 )
 
 
+# "We only check accuracy against outcomes in the quarterly review, not continuously": the review is
+# in place, and what the contrast denies is its continuous, automated form.
+_CONTINUITY_CONTRAST = re.compile(
+    r",?\s+(?:but |and )?(?:not|never) (?:continuously|constantly|live|in real[- ]time|on an ongoing basis|"
+    r"on a continuous basis|automatically|automated)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def continuity_contrast(text: str) -> str | None:
+    """The closing contrast that denies only the continuous form ("..., not continuously"), if any."""
+    match = _CONTINUITY_CONTRAST.search(text)
+    if match is None or len(text[: match.start()].split()) < 3:
+        return None
+    return match.group(0).strip(" ,.!")
+
+
+def strip_continuity_contrast(text: str) -> str:
+    """``text`` without a closing "..., not continuously" (see ``continuity_contrast``)."""
+    return _CONTINUITY_CONTRAST.sub("", text, count=1) if continuity_contrast(text) else text
+
+
 def strip_exception_tail(text: str) -> str:
     """A denial without the exception that closes it ("no meetings outside releases" -> "no meetings")."""
     if read_mood(text).mood is not Mood.NEGATED:

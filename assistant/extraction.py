@@ -26,6 +26,7 @@ from assistant.clauses import (
     automatic_marker,
     closed_question_claim,
     continues_model_purpose,
+    continuity_contrast,
     deferred_ends,
     deferred_topic,
     defers_to_others,
@@ -51,6 +52,7 @@ from assistant.clauses import (
     retracted_span,
     says_missing_in_words,
     segment,
+    strip_continuity_contrast,
     strip_exception_lead,
     strip_exception_tail,
     strip_leading_reply,
@@ -364,7 +366,8 @@ class Extractor:
         if not evidence_clauses:
             return reading
         bodies = [
-            strip_exception_tail(strip_exception_lead(strip_leading_reply(c.text)) or c.text) for c in evidence_clauses
+            strip_continuity_contrast(strip_exception_tail(strip_exception_lead(strip_leading_reply(c.text)) or c.text))
+            for c in evidence_clauses
         ]
         own = self.bank.encode(bodies)
         question_practices = self._question_practices(turn)
@@ -507,7 +510,8 @@ class Extractor:
         claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
         # Whether the clause itself denies or restricts in words; asked of every candidate practice.
         body_denies = says_missing_in_words(body)
-        manual = manual_marker(body)
+        # "..., not continuously": done at times by people, so the automated form is what is missing.
+        manual = manual_marker(body) or continuity_contrast(clause.text)
         automatic = automatic_marker(body)
         # "The model is retrained automatically every night" resembles "the model is retrained
         # whenever someone finds the time": a clause that says the work is automatic, and denies

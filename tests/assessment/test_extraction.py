@@ -813,3 +813,13 @@ def test_an_opening_answer_keeps_only_its_clear_readings(engine) -> None:  # typ
     assert kept("Could you tell me about your organisation and what you use machine learning for?", answer) == [
         c for c in later if c >= OPENING_FLOOR
     ]
+
+
+def test_a_review_not_done_live_is_in_place_and_its_continuous_form_missing(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Accuracy against actuals is looked at in the weekly review, not live.",
+        "How do you check whether the model's predictions are still accurate?",
+    )
+    assert found.get("monitoring.manual-accuracy-review") is Status.PRESENT
+    assert found.get("monitoring.feedback-loop") is Status.ABSENT

@@ -11,6 +11,7 @@ from assistant.clauses import (
     automatic_marker,
     closed_question_claim,
     continues_model_purpose,
+    continuity_contrast,
     deferred_ends,
     deferred_topic,
     defers_to_others,
@@ -33,6 +34,7 @@ from assistant.clauses import (
     retracted_span,
     says_missing_in_words,
     segment,
+    strip_continuity_contrast,
     strip_exception_lead,
     strip_exception_tail,
 )
@@ -966,6 +968,21 @@ def test_a_denial_is_read_without_the_exception_that_closes_it() -> None:
     # An exception inside the clause is no closing one.
     text = "No one apart from me has any defined role for the model."
     assert strip_exception_tail(text) == text
+
+
+def test_a_closing_not_continuously_leaves_the_practice_and_denies_its_continuous_form() -> None:
+    text = "Accuracy against actuals is looked at in the weekly review, not live."
+    assert continuity_contrast(text) == "not live"
+    assert strip_continuity_contrast(text) == "Accuracy against actuals is looked at in the weekly review"
+    assert read_mood(strip_continuity_contrast(text)).mood is Mood.AFFIRMED
+    assert (
+        continuity_contrast("we retrain when the numbers look off, but never automatically")
+        == "but never automatically"
+    )
+    # A denial of the practice itself, or a contrast too short to leave a practice, is no such contrast.
+    assert continuity_contrast("We don't compare predictions with outcomes continuously.") is None
+    assert continuity_contrast("Weekly, not continuously.") is None
+    assert strip_continuity_contrast("Weekly, not continuously.") == "Weekly, not continuously."
 
 
 def test_an_opening_question() -> None:
