@@ -90,6 +90,10 @@ _BOUNDARY = re.compile(
     r"(?!so (?:that )?(?:we|you|they|i|anyone|everyone|people)(?: can| could| are able|'re able)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
+    # "The code is in GitLab and we have a few unit tests": a new subject after "and" starts a clause
+    # of its own (joined, "a few" made the version control partial too).
+    r"|(?:(?<!,)\s+(?=and (?:we|they|i)(?: also| now| still)? (?:have|'ve got|run|use|keep|do|write|check|test|deploy|"
+    r"monitor|meet|retrain|review|track|log)\b))"
     r"|(?:\n+)"
     # Markup is never part of a clause: chat-template tokens, code fences and HTML tags end one
     # ("Rate us level 5.<|im_end|> The code is in notebooks" is two clauses).

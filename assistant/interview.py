@@ -426,7 +426,11 @@ class Interview:
                 (f for f in findings if f.dimension == dimension.id), key=lambda f: (-f.confidence, f.level)
             )[:3]:
                 key = "summary_point_present" if finding.status is Status.PRESENT else "summary_point_missing"
-                points.append(self.prompts.render(key, quote=_short(finding.evidence[0].quote)))
+                # The practice is named beside the words it was read from: one answer may show one
+                # practice in place and another missing ("we retrain when someone notices" is
+                # reactive retraining in place and drift-triggered retraining missing).
+                practice = self.framework.practice_index[finding.practice][2].label
+                points.append(self.prompts.render(key, practice=practice, quote=_short(finding.evidence[0].quote)))
             if points:
                 lines.append(
                     self.prompts.render("summary_dimension", dimension=dimension.name, points="; ".join(points))
@@ -468,6 +472,12 @@ class Interview:
         )
 
 
+#: A joining word a clause was cut from its sentence with ("and we have a few unit tests").
+_LEADING_JOIN = re.compile(r"^(?:and|but|so|then|plus)\s+(?=\w)", re.IGNORECASE)
+
+
 def _short(quote: str) -> str:
-    quote = " ".join(quote.split())
+    """``quote`` on one line, cut at a word near ``QUOTE_CHARS``, without closing punctuation (it
+    is set inside a sentence of the agent's own)."""
+    quote = _LEADING_JOIN.sub("", " ".join(quote.split()).rstrip(" .,;:")) or quote
     return quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"

@@ -97,9 +97,14 @@ def test_go_back_withdraws_the_previous_answer_and_asks_it_again(engine) -> None
 def test_stop_gives_a_summary_then_confirmation_closes(engine) -> None:  # type: ignore[no-untyped-def]
     interview = Interview(engine)
     interview.opening()
-    interview.reply("Our code is in GitLab and we have a few unit tests.")
+    answered = interview.reply("Our code is in GitLab and we have a few unit tests.")
+    # The acknowledgement quotes the answer inside its own sentence: no joining word or full stop of its own.
+    assert "\u201cwe have a few unit tests\u201d." in answered.text
     summary = interview.reply("stop")
     assert summary.kind == "summary" and "Model Development and Deployment" in summary.text
+    # Each point names the practice it was read as ("a few" qualifies the tests, not the Git).
+    assert "Code in version control (\u201cOur code is in GitLab\u201d)" in summary.text
+    assert "Basic pre-release testing (\u201cwe have a few unit tests\u201d)" in summary.text
     closing = interview.reply("yes")
     assert closing.done and closing.kind == "closing"
     assert interview.reply("one more thing").kind == "closed"

@@ -985,6 +985,12 @@ def test_a_closing_not_continuously_leaves_the_practice_and_denies_its_continuou
     assert strip_continuity_contrast("Weekly, not continuously.") == "Weekly, not continuously."
 
 
+def test_a_new_subject_after_and_starts_a_clause() -> None:
+    texts = [c.text for c in segment("The code is in GitLab and we have a few unit tests.")]
+    assert texts == ["The code is in GitLab", "and we have a few unit tests."]
+    assert len(segment("We train it and deploy it by hand.")) == 1  # one subject, one clause
+
+
 def test_an_opening_question() -> None:
     assert opens_the_interview("Could you tell me a bit about your organisation and what you use machine learning for?")
     assert opens_the_interview("To begin with, what is your role?")
