@@ -823,3 +823,12 @@ def test_a_review_not_done_live_is_in_place_and_its_continuous_form_missing(engi
     )
     assert found.get("monitoring.manual-accuracy-review") is Status.PRESENT
     assert found.get("monitoring.feedback-loop") is Status.ABSENT
+
+
+def test_a_model_nobody_watches_is_the_ad_hoc_state_and_watching_it_is_no_gap(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "How do you find out that a model in production has a problem?"
+    found = read(
+        engine, "Honestly nobody watches it once it's live, drivers complain when the forecast is off.", question
+    )
+    assert found.get("monitoring.users-find-problems") is Status.PRESENT
+    assert Status.ABSENT not in read(engine, "We watch it closely once it's live.", question).values()
