@@ -71,7 +71,11 @@ def test_acknowledged_turns_survive_sigkill_and_the_session_resumes(tmp_path: Pa
                 pytest.fail(f"the writer stopped after {len(acknowledged)} turns: {child.stderr.read()}")  # type: ignore[union-attr]
             acknowledged.append(int(line))
         child.send_signal(signal.SIGKILL)
-        rest, errors = child.communicate(timeout=10)
+        # Read the rest through the same buffered stream: readline may already hold lines the child
+        # printed before the kill, which communicate() (reading the raw pipe) would never see.
+        rest = child.stdout.read()
+        errors = child.stderr.read()  # type: ignore[union-attr]
+        child.wait(timeout=10)
     finally:
         watchdog.cancel()
         if child.poll() is None:
