@@ -1107,17 +1107,22 @@ _CONTINUITY_CONTRAST = re.compile(
 )
 
 
+def _continuity_match(text: str) -> re.Match[str] | None:
+    """The closing "..., not continuously" of ``text``, when it leaves a practice (3 words) before it."""
+    match = _CONTINUITY_CONTRAST.search(text)
+    return match if match is not None and len(text[: match.start()].split()) >= 3 else None
+
+
 def continuity_contrast(text: str) -> str | None:
     """The closing contrast that denies only the continuous form ("..., not continuously"), if any."""
-    match = _CONTINUITY_CONTRAST.search(text)
-    if match is None or len(text[: match.start()].split()) < 3:
-        return None
-    return match.group(0).strip(" ,.!")
+    match = _continuity_match(text)
+    return match.group(0).strip(" ,.!") if match else None
 
 
 def strip_continuity_contrast(text: str) -> str:
     """``text`` without a closing "..., not continuously" (see ``continuity_contrast``)."""
-    return _CONTINUITY_CONTRAST.sub("", text, count=1) if continuity_contrast(text) else text
+    match = _continuity_match(text)
+    return text[: match.start()] if match else text
 
 
 def strip_exception_tail(text: str) -> str:

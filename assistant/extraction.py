@@ -899,9 +899,10 @@ def observations_in_context(readings: Iterable[TurnReading]) -> list[Observation
     set_aside = sent_elsewhere - answered
     # A dimension known only from the opening answer, and not clearly, has not been asked about:
     # "I'm the one who signs the attestation to the regulator" is the speaker's role, not alerting.
+    opening = [o for r in readings if r.opening for o in r.observations]
     later = {o.dimension for r in readings if not r.opening for o in r.observations}
-    clear = {o.dimension for r in readings if r.opening for o in r.observations if o.confidence >= OPENING_ALONE_FLOOR}
-    set_aside |= {o.dimension for r in readings if r.opening for o in r.observations} - later - clear
+    clear = {o.dimension for o in opening if o.confidence >= OPENING_ALONE_FLOOR}
+    set_aside |= {o.dimension for o in opening} - later - clear
     return [o for r in readings for o in r.observations if o.dimension not in set_aside]
 
 
