@@ -113,6 +113,9 @@ _BEYOND_THAT_REPLY = re.compile(rf"^\s*{_BEYOND_THAT}\b", re.IGNORECASE)
 _EDGE = " \t\r\n,;:-–—\"'"
 
 
+_HEADING_MARK = re.compile(r"\s*(?:[:\u2014\u2013]|--?\s)")
+
+
 def segment(answer: str, merge: bool = True) -> list[Clause]:
     """Split an answer into clauses; fragments under three words join their neighbour (unless
     ``merge`` is false)."""
@@ -138,7 +141,9 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         previous = answer[merged[-1][0] : merged[-1][1]] if merged else ""
         # A short question the stakeholder asks themselves ("Drift detection? Not yet.") heads the
         # clause after it, not the one before: it is what the reply is about.
-        heads_next = index < last and text.endswith("?")
+        # So does a short heading set off by a dash or colon: "... doubles as maintenance. Drift -
+        # we bought a WhyLabs licence" (joined to the clause before, "Drift" read as a drift claim).
+        heads_next = index < last and (text.endswith("?") or _HEADING_MARK.match(answer, end) is not None)
         # "Only around a release. Otherwise, nah.": the reply is about what the clause before left
         # out, so it must not deny that clause.
         beyond = is_beyond_that(text) and is_bare_reply(text)
@@ -319,6 +324,9 @@ _PLANNED = re.compile(
         r"(?<!who )(?<!that )want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
         # "We wanted continuous delivery but compliance has not accepted it."
         r"(?:we|i|they) (?:always |once |really |originally )?wanted (?!to (?:be|make|know|see|check|avoid|keep)\b)",
+        # "We want Grafana dashboards at some point but not yet."
+        r"(?<!when )(?<!if )(?<!whenever )(?<!once )(?:we|i|they) (?:really |still |also |would )?want "
+        r"(?!to (?:be|make|know|see|check|avoid|keep)\b)(?!it\b)",
         r"wish(?:es)?(?: we| to)?",
         # "Automatic retraining on drift is something we want".
         r"(?:is|are|'s|'re) (?:something|one thing|a thing|what) (?:we|i|they|the team) (?:still |really |would )?"
@@ -336,6 +344,12 @@ _PLANNED = re.compile(
         r"(?:backlog|roadmap|wish ?list) (?:item|entry|story|epic)s?",
         # "Feeding the labels back is in the FY26 plan" (but "we follow the plan" names one that exists).
         r"(?:is|are|'s|'re) (?:in|on) (?:the|our|this|next) (?:[\w'-]+ ){0,2}?(?:plan|budget)\b",
+        # "The dream is proper Git, CI, all of that."
+        r"(?:the|my|our) (?:big |real |long-term )?dream (?:is|would be)",
+        # "Drift monitoring is planned, but not there yet" (not an event: "we talk when a release is planned").
+        r"(?<!release )(?<!releases )(?<!deploy )(?<!deployment )(?<!deployments )(?<!launch )(?<!rollout )"
+        r"(?<!go-live )(?<!change )(?<!changes )(?<!update )(?<!upgrade )(?<!migration )(?<!outage )(?<!downtime )"
+        r"(?:is|are|'s|'re) (?:also |only |currently |still )?planned\b(?! (?:maintenance|downtime|outage))",
         # "There's a business case for drift detection; it's gone to the procurement committee."
         r"(?:a|the|our) business case (?:for|to)",
         r"(?:gone|went|sent|going|submitted) (?:up )?to (?:the )?(?:procurement|budget|funding|investment) "
@@ -747,6 +761,11 @@ _NOT_A_DENIAL = re.compile(
     # "Shadow mode scores live applications without touching decisions."
     r"|\bwithout (?:touching|affecting|changing|impacting|influencing|disturbing|interrupting) (?!it\b)"
     rf"|{_WITHOUT_PEOPLE}"
+    # "A proper meeting, with minutes, which my predecessor would not believe", "the fire alarm, which I
+    # will never live down": an aside on someone's disbelief or embarrassment denies nothing.
+    r"|\b(?:which|that)\s+(?:[\w'-]+\s+){0,3}?(?:would(?:n'?t| not| never)|will never|won'?t|could(?:n'?t| not| never)|"
+    r"can'?t|cannot|never)\s+(?:have\s+)?(?:believed?|live (?:it |that |this )?down|forget|forgotten|imagined?|"
+    r"guess(?:ed)?|dreamed of|dreamt of)\b"
     # "We retire the rules that never fire": the denial belongs to what is removed.
     r"|\b(?:retire|retired|retiring|remove|removed|removing|drop|dropped|dropping|prune|pruned|pruning|delete|"
     r"deleted|deleting|cull|culled|switch off|turn off|get rid of)\b[^,.;]{0,50}?\b(?:(?:that|which|who)\s+)?"
@@ -812,7 +831,12 @@ _OTHER_TEAM_SUBJECT = re.compile(
     # "Our sister company in Spain has a proper platform", "the university's central data team runs
     # a platform": another company, or a central team named as the organisation's, not the speaker's.
     r"|(?:our|a|the) (?:sister|parent|partner|group) (?:company|companies|firm|organi[sz]ation)(?: in [\w-]+)?"
-    r"|the [\w-]+'s (?:central|group|corporate|head[- ]office) (?:[\w-]+ )?(?:team|department|unit))\b",
+    r"|the [\w-]+'s (?:central|group|corporate|head[- ]office) (?:[\w-]+ )?(?:team|department|unit)"
+    # "I think the fraud team uses SageMaker Model Monitor for drift": hearsay about another team's
+    # work ("I think the platform team has alerts on it" is about the speaker's model).
+    r"|(?:i think|i believe|apparently|i'?ve heard|i heard|supposedly|i'?m told)(?: that)?,? the (?:[\w-]+ ){1,2}"
+    r"(?:team|squad|group|department|people) (?:uses?|has|have|runs?|does|do|keeps?|is|are|got|gets)\b"
+    r"(?![^,.;]*\b(?:it|them|our|ours|my|mine|us|we)\b))\b",
     re.IGNORECASE,
 )
 
@@ -907,7 +931,8 @@ def is_about_another_team(text: str) -> bool:
 # that the speaker does not know it.
 _IGNORANCE_AFTER = re.compile(
     r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know|"
-    r"i'?m not sure|i (?:have|'ve got) no idea|no idea|i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
+    r"i'?m not sure|i (?:honestly |really |genuinely |just )?(?:have|'ve got) no idea|no idea|"
+    r"i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
     r"(?:tell you|tell|say))(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
@@ -950,7 +975,10 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
     # "That is really a question for our head of data; I'd rather not speak for that."
     r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"
-    r"|\bi'?d rather (?:not (?:speak|say|comment|answer)|(?:she|he|they|someone else|somebody else) answered)\b",
+    r"|\bi'?d rather (?:not (?:speak|say|comment|answer)|(?:she|he|they|someone else|somebody else) answered)\b"
+    # "That side is handled by our customer success lead": the speaker names who, not how.
+    r"|\b(?:that|this) (?:side|part|bit)(?: of (?:it|things))? (?:is|'s) (?:all |really )?(?:handled|done|run|covered|"
+    r"looked after|owned|managed|dealt with) by (?:our|the|my|a|an) (?:[\w-]+ ){0,3}?[\w-]+\s*(?:[.!;]|$)",
     re.IGNORECASE,
 )
 

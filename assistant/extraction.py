@@ -103,6 +103,14 @@ class ExtractionParams:
     # dimension's cues this much more than any other's ("what happens once they're live I can't speak to")
     question_dimension_margin: float = 0.04  # a transcript question must resemble one dimension's questions this
     # much more than any other's to lend its dimension
+    # A claim of a foundational practice (level <= foreign_topic_level) this close to the threshold is a
+    # stray one when its clause names another dimension's topic words and none of its own: "I copy the
+    # csv of predictions into the import folder by hand" is deployment, not a manual accuracy review.
+    # Foundational practices are described in everyday words (copying, checking, talking) that every
+    # dimension's answers use; advanced ones in words of their own (read sets +6 levels, none lost;
+    # at every level: +7 -4).
+    foreign_topic_extra: float = 0.15
+    foreign_topic_level: int = 2
     off_question_extra: float = 0.03  # a reading outside the dimension the question asked about needs this much
     # more: "I've been paged at 4am for it" answers a question on shared ownership, not on alerting (+2 -1 levels
     # over the 18 read sets; 0.05: +3 -6)
@@ -203,6 +211,10 @@ class CueBank:
         self.practice_terms = [
             {stem(t.lower()) for t in framework.practice_index[pid][2].terms} for pid in self.practice_ids
         ]
+        #: Every topic word of each dimension's practices.
+        self.dimension_terms: dict[str, set[str]] = {}
+        for dimension_id, words in zip(self.practice_dimensions, self.practice_terms, strict=True):
+            self.dimension_terms.setdefault(str(dimension_id), set()).update(words)
         question_ids = list(framework.question_index)
         self.question_ids = question_ids
         self.question_vectors = encoder.encode([framework.question_index[q][1].text for q in question_ids])
@@ -246,6 +258,12 @@ class CueBank:
         values = padded[gather]
         best = values.argmax(axis=1)
         return values[np.arange(len(gather)), best], gather[np.arange(len(gather)), best]
+
+    def names_another_topic(self, clause_terms: set[str], dimension: str) -> bool:
+        """Whether a clause names topic words of another dimension's practices and none of ``dimension``'s."""
+        if clause_terms & self.dimension_terms[dimension]:
+            return False
+        return any(clause_terms & words for other, words in self.dimension_terms.items() if other != dimension)
 
     def cue_similarities(self, vectors: np.ndarray) -> np.ndarray:
         return np.asarray(vectors @ self.cue_vectors.T)
@@ -636,6 +654,13 @@ class Extractor:
                 continue
             # The prior marks the question's dimension; a reading outside it is a stray one when weak.
             if prior is not None and prior[index] <= 0 and score[index] < threshold + self.params.off_question_extra:
+                continue
+            if (
+                status is Status.PRESENT
+                and level <= self.params.foreign_topic_level
+                and score[index] < threshold + self.params.foreign_topic_extra
+                and bank.names_another_topic(clause_terms, dimension.id)
+            ):
                 continue
             # A weak match that would hold a level back does more harm than a missed one; explicit
             # plans and partial practice are signalled in words, so they need no extra margin.

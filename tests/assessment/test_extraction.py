@@ -832,3 +832,24 @@ def test_a_model_nobody_watches_is_the_ad_hoc_state_and_watching_it_is_no_gap(en
     )
     assert found.get("monitoring.users-find-problems") is Status.PRESENT
     assert Status.ABSENT not in read(engine, "We watch it closely once it's live.", question).values()
+
+
+def test_a_weak_foundational_claim_about_another_topic_is_a_stray(engine) -> None:  # type: ignore[no-untyped-def]
+    # Copying a file of predictions by hand is how the model is released, not an accuracy review.
+    found = read(
+        engine,
+        "i copy the csv of predictions into the import folder by hand, whatever way works that week",
+        "how does it get into the booking system?",
+    )
+    assert not any(practice.startswith("monitoring.") for practice in found)
+
+
+def test_scheduled_retraining_is_in_place_and_a_passive_plan_is_a_plan(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Retraining is scheduled, first Monday of every month someone reruns it. "
+        "Drift monitoring is planned, but not there yet.",
+        "How do you monitor the models?",
+    )
+    assert found.get("monitoring.scheduled-maintenance") is Status.PRESENT
+    assert found.get("monitoring.drift-detection") is not Status.PRESENT

@@ -243,6 +243,9 @@ def test_a_bare_no_answers_the_interviewer_only_when_punctuated() -> None:
         "We're kicking the tires on Seldon for canary releases",
         "We once talked about a guild for everyone who touches models",
         "Automatic retraining on drift is something we want",
+        "Drift monitoring is planned, but not there yet",
+        "we want grafana dashboards at some point",
+        "The dream is proper Git, CI, all of that",
     ],
 )
 def test_wishes_and_intentions_are_plans(text: str) -> None:
@@ -254,6 +257,9 @@ def test_wishes_and_intentions_are_plans(text: str) -> None:
     [
         "The on-call follows a documented plan to roll back to the previous version",  # a plan that exists
         "There is a Udemy budget for anyone who asks",
+        "When we want a model deployed, we open a ticket with IT",  # a condition, not a wish
+        "The outage window is planned maintenance",
+        "We talk only when the deploy is planned.",  # an event, not a practice
     ],
 )
 def test_plans_and_budgets_that_exist_are_not_intentions(text: str) -> None:
@@ -390,6 +396,11 @@ def test_bare_replies_include_colloquial_ones(reply: str) -> None:
         ("Up to last year we just emailed them the model file", Mood.NEGATED),
         ("Incidents go through the normal process, we don't have a separate ML queue", Mood.AFFIRMED),
         ("We proposed a centre of excellence two years ago", Mood.PLANNED),
+        # An aside on someone's disbelief or embarrassment denies nothing; a relative clause that
+        # says nobody uses the practice still does.
+        ("It's a proper meeting, with minutes, which my predecessor would not believe.", Mood.AFFIRMED),
+        ("The only alert I think of is the fire alarm, which I will never live down", Mood.AFFIRMED),
+        ("We send alerts, which nobody reads", Mood.NEGATED),
     ],
 )
 def test_moods_of_single_clauses(text: str, mood: Mood) -> None:
@@ -434,6 +445,8 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         ("Deployment is the platform team's responsibility, we raise a ticket", False),  # a role, not a deferral
         # A model listed with its owners is no area sent elsewhere.
         ("There's a depot forecast, and a telematics-based maintenance model that another squad owns.", False),
+        ("That side is handled by our customer success lead.", True),
+        ("That part is handled by the platform team using Argo CD, and it works well.", False),  # says how
     ],
 )
 def test_an_area_sent_elsewhere(text: str, defers: bool) -> None:
@@ -464,6 +477,20 @@ def test_a_question_the_speaker_asks_themselves_heads_the_reply_after_it() -> No
     ]
     # At the very end there is no reply to head: it stays with the clause before.
     assert len(segment("We use Grafana. Really?")) == 1
+
+
+def test_a_short_heading_set_off_by_a_dash_or_colon_heads_the_clause_after_it() -> None:
+    answer = (
+        "The weekly retrain doubles as maintenance. Drift \u2014 we bought a licence and it has not been switched on."
+    )
+    assert [c.text for c in segment(answer)] == [
+        "The weekly retrain doubles as maintenance.",
+        "Drift \u2014 we bought a licence and it has not been switched on.",
+    ]
+    assert [c.text for c in segment("Each model has an owner. Drift: we bought a licence.")] == [
+        "Each model has an owner.",
+        "Drift: we bought a licence.",
+    ]
 
 
 def test_a_short_denial_is_a_clause_of_its_own() -> None:
@@ -499,6 +526,7 @@ def test_not_seeing_that_part_of_the_work_is_ignorance() -> None:
     assert is_ignorance("once it's deployed I don't see what happens to it.")
     assert is_ignorance("I have no visibility into the monitoring")
     assert not is_ignorance("I don't see why we would need canaries")
+    assert is_ignorance("How they actually build the model or get it onto the servers, I honestly have no idea.")
 
 
 def test_what_comes_before_a_deferral_in_its_sentence_is_deferred_too() -> None:
@@ -581,6 +609,8 @@ def test_a_review_of_what_the_clause_before_named_stays_joined_to_it() -> None:
         ("Our sister company in Spain has a proper platform with automated pipelines", True),
         ("The university's central data team runs a platform with scheduled jobs", True),
         ("Our central data team runs the platform", False),  # the speaker's own organisation
+        ("I think the fraud team uses SageMaker Model Monitor for drift", True),  # hearsay about their work
+        ("I think the platform team has alerts on it", False),  # hedged, but about the speaker's model
     ],
 )
 def test_a_clause_about_another_part_of_the_organisation(text: str, other: bool) -> None:
