@@ -162,7 +162,9 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
                 len(previous.split()) < _MIN_CLAUSE_WORDS
                 and not is_bare_reply(previous)
                 and not previous_denial
-                and read_mood(text).mood is not Mood.NEGATED
+                # A heading cut off by a comma within its sentence ("Monitoring, honestly, there
+                # isn't any") is what the denial after it is about.
+                and (read_mood(text).mood is not Mood.NEGATED or not previous.rstrip().endswith((".", "!", "?")))
             )
             or _leading_phrase(answer, *merged[-1])
         ):
@@ -698,7 +700,8 @@ _CHECKS = (
 _NOT_A_DENIAL = re.compile(
     r"\b(?:(?:not|never) otherwise|if not|or not|not only|not just|whether or not|no matter|"
     r"(?:doesn'?t|does not|don'?t|do not|didn'?t|won'?t) matter|no later than|no longer manual|"
-    r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else)\b"
+    r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else|nothing special|"
+    r"no special (?:treatment|process|route|path|handling))\b"
     # "Model incidents go through the normal process, we don't have a separate ML queue": no
     # separate process is the integration itself.
     r"|\b(?:no|not a|not any|(?:don'?t|do not|doesn'?t|does not) (?:have|need|run|keep) (?:a|any)|without (?:a|any)) "
@@ -781,7 +784,9 @@ def does_without_people(text: str) -> bool:
 
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
 _IGNORANCE = re.compile(
-    r"^\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:don'?t|do not) (?:really )?know|i'?m not sure|i have no idea|"
+    r"^\s*(?:honestly,?\s*|to be honest,?\s*)?"
+    r"(?:i (?:honestly |really |genuinely |just )?(?:don'?t|do not) (?:really )?know|"
+    r"i'?m not sure|i (?:honestly |really |genuinely |just )?have no idea|"
     r"no idea|(?:i )?couldn'?t (?:tell|say)|(?:i )?can'?t (?:tell|say))\b",
     re.IGNORECASE,
 )
@@ -930,7 +935,7 @@ def is_about_another_team(text: str) -> bool:
 # "Whether it's all automated or somebody presses buttons, I have no idea": the topic first, then
 # that the speaker does not know it.
 _IGNORANCE_AFTER = re.compile(
-    r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know|"
+    r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know(?: yet)?|"
     r"i'?m not sure|i (?:honestly |really |genuinely |just )?(?:have|'ve got) no idea|no idea|"
     r"i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
     r"(?:tell you|tell|say))(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
@@ -938,9 +943,18 @@ _IGNORANCE_AFTER = re.compile(
 )
 
 
+# "How the models are built, tested or released I genuinely don't know yet": the same, without the comma.
+_TOPIC_THEN_IGNORANCE = re.compile(
+    r"^\s*(?:how|what|whether|who|where|when|which)\b[^.;!?]*\bi (?:honestly |really |genuinely |just )?"
+    r"(?:don'?t|do not) know(?: yet)?\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_ignorance(text: str) -> bool:
     """True for a clause that says the speaker does not know ("I don't know how it's deployed")."""
-    return any(pattern.search(text) is not None for pattern in (_IGNORANCE, _OUT_OF_SIGHT, _IGNORANCE_AFTER))
+    patterns = (_IGNORANCE, _OUT_OF_SIGHT, _IGNORANCE_AFTER, _TOPIC_THEN_IGNORANCE)
+    return any(pattern.search(text) is not None for pattern in patterns)
 
 
 # "That's another team", "not my area, you'd have to ask the platform people": the speaker says a

@@ -853,3 +853,35 @@ def test_scheduled_retraining_is_in_place_and_a_passive_plan_is_a_plan(engine) -
     )
     assert found.get("monitoring.scheduled-maintenance") is Status.PRESENT
     assert found.get("monitoring.drift-detection") is not Status.PRESENT
+
+
+def test_monitoring_never_revisited_is_no_improvement_of_the_monitoring(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Input drift is monitored continuously, with alerts in Opsgenie. "
+        "The monitoring setup itself has not been revisited since we built it.",
+        "How are the models monitored in production?",
+    )
+    assert found.get("monitoring.monitoring-improvement") is Status.ABSENT
+    assert found.get("monitoring.basic-health-checks") is None
+
+
+def test_a_new_version_announced_in_a_chat_message_is_the_informal_handover(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Ines sends me a WhatsApp when there's a new version, and I find out how it works by poking at it.",
+        "Who builds your models, and how do they work with whoever runs your IT?",
+    )
+    assert found.get("collaboration.informal-handover") is Status.PRESENT
+    assert found.get("collaboration.ticket-handoff") is Status.ABSENT
+
+
+def test_a_model_that_cannot_be_rebuilt_is_ad_hoc_development_not_stale_monitoring(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine, "If you asked me to rebuild the model from three months ago, I couldn't.", "How is it developed?"
+    )
+    assert found == {"development.notebooks": Status.PRESENT}
+    # Rebuilding on a schedule is maintenance, not a model gone stale.
+    found = read(engine, "We rebuild the model every quarter on fresh data.", "How is it maintained?")
+    assert found.get("monitoring.scheduled-maintenance") is Status.PRESENT
+    assert "monitoring.stale-models" not in found

@@ -401,6 +401,11 @@ def test_bare_replies_include_colloquial_ones(reply: str) -> None:
         ("It's a proper meeting, with minutes, which my predecessor would not believe.", Mood.AFFIRMED),
         ("The only alert I think of is the fire alarm, which I will never live down", Mood.AFFIRMED),
         ("We send alerts, which nobody reads", Mood.NEGATED),
+        # The same calendar as every other service is the integration itself.
+        (
+            "ML releases go thru the same change + release calendar as every other IT service, nothing special",
+            Mood.AFFIRMED,
+        ),
     ],
 )
 def test_moods_of_single_clauses(text: str, mood: Mood) -> None:
@@ -479,6 +484,19 @@ def test_a_question_the_speaker_asks_themselves_heads_the_reply_after_it() -> No
     assert len(segment("We use Grafana. Really?")) == 1
 
 
+def test_a_heading_cut_off_by_a_comma_is_what_the_denial_after_it_is_about() -> None:
+    answer = "Monitoring, honestly, there isn't any for the models. Nobody looks at them."
+    assert [c.text for c in segment(answer)] == [
+        "Monitoring, honestly, there isn't any for the models.",
+        "Nobody looks at them.",
+    ]
+    # A reply of its own, ended by a full stop: the denial after it is about something else.
+    assert [c.text for c in segment("Around releases. There's no standing meeting.")] == [
+        "Around releases.",
+        "There's no standing meeting.",
+    ]
+
+
 def test_a_short_heading_set_off_by_a_dash_or_colon_heads_the_clause_after_it() -> None:
     answer = (
         "The weekly retrain doubles as maintenance. Drift \u2014 we bought a licence and it has not been switched on."
@@ -527,6 +545,9 @@ def test_not_seeing_that_part_of_the_work_is_ignorance() -> None:
     assert is_ignorance("I have no visibility into the monitoring")
     assert not is_ignorance("I don't see why we would need canaries")
     assert is_ignorance("How they actually build the model or get it onto the servers, I honestly have no idea.")
+    assert is_ignorance("How the models are built, tested or released I genuinely don't know yet")
+    assert is_ignorance("I honestly don't know what happens on the monitoring side after a release")
+    assert not is_ignorance("What we know is that the nightly job retrains it")
 
 
 def test_what_comes_before_a_deferral_in_its_sentence_is_deferred_too() -> None:
