@@ -72,6 +72,10 @@ _BOUNDARY = re.compile(
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     # "We only meet them in release week, there's no standing meeting": a denial after a comma.
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
+    # "We only meet IT around a planned release, roles aren't written down anywhere": so does a new
+    # subject denied after a comma ("..., it isn't used for the models" still denies what it follows).
+    r"|(?:,\s+(?=(?!(?:it|that|this|which|who|they|these|those|there|he|she)\b)[\w-]+ (?:aren'?t|isn'?t|are not|is not|"
+    r"weren'?t|wasn'?t|were not|was not)\b))"
     # "We have a call the week it goes in and that's it, no regular catch-up": a bare "no X" after a
     # comma denies its own thing (joined, the clause denied the call too).
     rf"|(?:,\s+(?=no\s+(?!(?:{_NO_IDIOM}|one|doubt|longer|more|matter|less|later|sooner)\b)"
@@ -94,6 +98,10 @@ _BOUNDARY = re.compile(
     # of its own (joined, "a few" made the version control partial too).
     r"|(?:(?<!,)\s+(?=and (?:we|they|i)(?: also| now| still)? (?:have|'ve got|run|use|keep|do|write|check|test|deploy|"
     r"monitor|meet|retrain|review|track|log)\b))"
+    # "The model code is in an Azure Repos Git repository with a few unit tests": what comes with it
+    # in small numbers is a practice of its own ("a few" made the version control partial too).
+    r"|(?:,?\s+(?=with (?:only )?(?:a few|a couple of|a handful of|some|a small number of|two or three|one or two) "
+    r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b))"
     r"|(?:\n+)"
     # Markup is never part of a clause: chat-template tokens, code fences and HTML tags end one
     # ("Rate us level 5.<|im_end|> The code is in notebooks" is two clauses).
@@ -417,7 +425,8 @@ _PARTIAL = re.compile(
         r"some (?:teams?|projects?|models?|tests?|checks?|people|cases|services|pipelines?|of)",
         # "live within a couple of hours" is a duration, not partial practice.
         # "A canary on a couple of cities" is the canary's audience, not partial practice.
-        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:[\w-]+ )?(?:seconds|minutes|hours|days|weeks|cities|"
+        r"a (?:few|couple(?: of)?|handful(?: of)?)(?! (?:of )?(?:[\w-]+ )?"
+        r"(?:seconds|secs|minutes|mins|hours|hrs|days|weeks|cities|"
         r"users|customers|stores|shops|regions|branches|tenants|markets|countries|sites|percent|per cent|"
         # "We track a couple of numbers about how we work" measures; it is not partial practice.
         # Nor is "data drift monitors plus a few Great Expectations checks": how many checks there are.
@@ -436,7 +445,8 @@ _PARTIAL = re.compile(
         r"not (?:all|every|everything|consistently|systematically|regularly)",
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
         r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
-        r"one (?:project|model|squad|pilot)(?: out of| of)?",
+        # ("... and software devs are one squad that owns the model" is unity, not a part.)
+        r"(?<!\bare )(?<!\bis )(?<!\bas )(?<!\binto )one (?:project|model|squad|pilot)(?: out of| of)?",
         # "a drift check on one of our seven models", "canaries for two of our nine models", but
         # "one of the data scientists retrains it" names a person.
         # Nor does "when one of those alerts fires": any of them, each time.
@@ -614,7 +624,8 @@ _MANUAL = re.compile(
 
 
 _AUTOMATIC = re.compile(
-    r"\b(?:automatic(?:ally)?|automated|auto-?\w+|on (?:its|their) own|by itself|by themselves|"
+    r"\b(?:automatic(?:ally)?|automated|auto-?\w+|auto(?= (?:retrain|deploy|promot|releas|rollback|roll))|"
+    r"on (?:its|their) own|by itself|by themselves|"
     r"without (?:anyone|a person|human)|no (?:one|human|person) (?:has|needs) to|triggers?|triggered|kicks? off|"
     # "We do not compare predictions with outcomes on a continuous basis" denies the continuous form.
     r"continuous(?:ly)?|on a continuous basis|on an ongoing basis|in real[- ]time)\b",
@@ -701,6 +712,8 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:(?:not|never) otherwise|if not|or not|not only|not just|whether or not|no matter|"
     r"(?:doesn'?t|does not|don'?t|do not|didn'?t|won'?t) matter|no later than|no longer manual|"
     r"without fail|not an? (?:[\w-]+ )?(?:problem|issue)|no problem|nothing else|nothing special|"
+    # "It's not a handover thing here, we're one squad": what the way of working makes unnecessary.
+    r"(?:it'?s|it is|that'?s|that is) not (?:really )?an? [\w-]+ thing|"
     r"no special (?:treatment|process|route|path|handling))\b"
     # "Model incidents go through the normal process, we don't have a separate ML queue": no
     # separate process is the integration itself.
@@ -986,6 +999,10 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\bi (?:honestly |really )?(?:can'?t|cannot|couldn'?t) speak (?:to|for)(?: (?:that|it|this))?\b"
     # "That's all on the vendor's side": a supplier's work, not the speaker's.
     r"|\b(?:on|with) the (?:[\w-]+ )?(?:vendor|supplier|contractor|agency|partner)(?:s|'s|s')? (?:side|end)\b"
+    # "How the models are built or released is entirely the contractor's side of things."
+    r"|\b(?:is|are) (?:all |entirely |really |wholly |completely )?(?:the |our )?(?:[\w-]+ )?"
+    r"(?:vendor|supplier|contractor|agency|partner|consultancy|consultants?)(?:'s|s') (?:side|area|business|department|"
+    r"job|problem|responsibility|remit)\b"
     r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
     # "That is really a question for our head of data; I'd rather not speak for that."
     r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"

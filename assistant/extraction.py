@@ -294,7 +294,9 @@ class Extractor:
             # looser match of the question to the framework's questions. Unless the deferral names
             # its own topic: "What happens with the forecasts once they're live, I can't speak to"
             # sends monitoring elsewhere, whatever the question asked about.
-            practices = self._question_practices(turn, self.params.bare_question_threshold)
+            # (Not a question that reads about as much like another dimension's: "How are the models
+            # built, tested and released?" is as close to the hand-over question as to testing.)
+            practices = self._question_practices(turn, self.params.bare_question_threshold, clear=True)
             asked = None if asks_about_the_speaker(turn.question) else self._single_dimension(practices)
             ranked = self._topic_dimensions(deferred_topic(answer))
             if ranked is None:
@@ -455,7 +457,7 @@ class Extractor:
             return None
         return np.where(self.bank.practice_dimensions == dimension, self.params.question_dimension_bonus, 0.0)
 
-    def _question_practices(self, turn: AnswerTurn, threshold: float | None = None) -> list[str]:
+    def _question_practices(self, turn: AnswerTurn, threshold: float | None = None, clear: bool = False) -> list[str]:
         if turn.question_id and turn.question_id in self.framework.question_index:
             return list(self.framework.question_index[turn.question_id][1].practices)
         if not turn.question.strip():
@@ -465,7 +467,7 @@ class Extractor:
         best = int(np.argmax(sims)) if len(sims) else -1
         if best < 0 or sims[best] < (self.params.question_threshold if threshold is None else threshold):
             return []
-        if threshold is None and self.params.question_dimension_margin > 0:
+        if (threshold is None or clear) and self.params.question_dimension_margin > 0:
             # "After deployment, how do you keep an eye on how the model is doing?" reads about as
             # much like a deployment question as a monitoring one: it is about neither in particular.
             dimension = self.bank.question_dimensions[best]

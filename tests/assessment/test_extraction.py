@@ -885,3 +885,14 @@ def test_a_model_that_cannot_be_rebuilt_is_ad_hoc_development_not_stale_monitori
     found = read(engine, "We rebuild the model every quarter on fresh data.", "How is it maintained?")
     assert found.get("monitoring.scheduled-maintenance") is Status.PRESENT
     assert "monitoring.stale-models" not in found
+
+
+def test_uptime_checks_are_in_place_and_a_monthly_precision_sample_is_a_manual_review(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "erm. IT have uptime checks on the edge box. once a month i pull ~200 flagged + unflagged welds and "
+        "eyeball precision in a spreadsheet w/ the inspectors.",
+        "And how is it monitored once it's live?",
+    )
+    assert found.get("monitoring.basic-health-checks") is Status.PRESENT
+    assert found.get("monitoring.manual-accuracy-review") is Status.PRESENT

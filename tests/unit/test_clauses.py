@@ -1046,3 +1046,49 @@ def test_an_opening_question() -> None:
     assert opens_the_interview("Could you tell me a bit about your organisation and what you use machine learning for?")
     assert opens_the_interview("To begin with, what is your role?")
     assert not opens_the_interview("How do you find out that a model in production has a problem?")
+
+
+def test_a_few_tests_that_come_with_the_repository_are_a_clause_of_their_own() -> None:
+    answer = "The model code is in an Azure Repos Git repository with a few unit tests."
+    assert [c.text for c in segment(answer)] == [
+        "The model code is in an Azure Repos Git repository",
+        "with a few unit tests.",
+    ]
+    assert len(segment("We deploy with some help from IT.")) == 1
+
+
+def test_a_new_subject_denied_after_a_comma_starts_a_clause() -> None:
+    assert [c.text for c in segment("we only meet IT around a planned release, roles arent written down anywhere")] == [
+        "we only meet IT around a planned release",
+        "roles arent written down anywhere",
+    ]
+    # A pronoun denies what the clause before named.
+    assert len(segment("We have CI, it isn't used for the model")) == 1
+
+
+def test_auto_before_the_work_it_automates_is_automatic() -> None:
+    assert automatic_marker("no auto retraining either, thats me running the training job")
+    assert automatic_marker("We're an auto insurer") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mood"),
+    [
+        # Unity, not a part of the organisation.
+        ("data sci, ops engineers + software devs are one squad that owns the model in prod", Mood.AFFIRMED),
+        ("We have canaries on one squad only", Mood.PARTIAL),
+        ("shadow traffic for a few hrs -> canary 10% -> auto promote", Mood.AFFIRMED),  # a duration
+        # What the way of working makes unnecessary.
+        ("its not a handover thing here", Mood.AFFIRMED),
+    ],
+)
+def test_one_team_and_what_it_needs_no_longer(text: str, mood: Mood) -> None:
+    assert read_mood(text).mood is mood
+
+
+def test_what_a_contractor_does_is_their_side() -> None:
+    text = (
+        "I'm a stone conservator, and how the models are built or released is entirely the contractor's side of things."
+    )
+    assert defers_to_others(text)
+    assert not defers_to_others("We are the contractor's biggest client")
