@@ -172,7 +172,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
                 and not previous_denial
                 # A heading cut off by a comma within its sentence ("Monitoring, honestly, there
                 # isn't any") is what the denial after it is about.
-                and (read_mood(text).mood is not Mood.NEGATED or not previous.rstrip().endswith((".", "!", "?")))
+                and (not previous.rstrip().endswith((".", "!", "?")) or read_mood(text).mood is not Mood.NEGATED)
             )
             or _leading_phrase(answer, *merged[-1])
         ):
@@ -796,10 +796,12 @@ def does_without_people(text: str) -> bool:
 
 
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
+#: "I honestly don't know", "I genuinely have no idea": the hedges the ignorance patterns allow.
+_FRANKLY = r"(?:honestly |really |genuinely |just )?"
 _IGNORANCE = re.compile(
     r"^\s*(?:honestly,?\s*|to be honest,?\s*)?"
-    r"(?:i (?:honestly |really |genuinely |just )?(?:don'?t|do not) (?:really )?know|"
-    r"i'?m not sure|i (?:honestly |really |genuinely |just )?have no idea|"
+    rf"(?:i {_FRANKLY}(?:don'?t|do not) (?:really )?know|"
+    rf"i'?m not sure|i {_FRANKLY}have no idea|"
     r"no idea|(?:i )?couldn'?t (?:tell|say)|(?:i )?can'?t (?:tell|say))\b",
     re.IGNORECASE,
 )
@@ -949,7 +951,7 @@ def is_about_another_team(text: str) -> bool:
 # that the speaker does not know it.
 _IGNORANCE_AFTER = re.compile(
     r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know(?: yet)?|"
-    r"i'?m not sure|i (?:honestly |really |genuinely |just )?(?:have|'ve got) no idea|no idea|"
+    rf"i'?m not sure|i {_FRANKLY}(?:have|'ve got) no idea|no idea|"
     r"i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
     r"(?:tell you|tell|say))(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
     re.IGNORECASE,
@@ -958,7 +960,7 @@ _IGNORANCE_AFTER = re.compile(
 
 # "How the models are built, tested or released I genuinely don't know yet": the same, without the comma.
 _TOPIC_THEN_IGNORANCE = re.compile(
-    r"^\s*(?:how|what|whether|who|where|when|which)\b[^.;!?]*\bi (?:honestly |really |genuinely |just )?"
+    rf"^\s*(?:how|what|whether|who|where|when|which)\b[^.;!?]*\bi {_FRANKLY}"
     r"(?:don'?t|do not) know(?: yet)?\s*[.!]?\s*$",
     re.IGNORECASE,
 )

@@ -40,6 +40,11 @@ from assistant.clauses import (
 )
 
 
+def clause_texts(answer: str, merge: bool = True) -> list[str]:
+    """The text of each clause ``segment`` cuts ``answer`` into."""
+    return [c.text for c in segment(answer, merge=merge)]
+
+
 def test_clauses_are_verbatim_spans_split_at_contrast_and_sentences() -> None:
     answer = "We have Grafana dashboards, but nobody gets alerted. Retraining is manual; it happens yearly."
     clauses = segment(answer)
@@ -176,7 +181,7 @@ def test_bare_replies() -> None:
 
 def test_markup_never_joins_two_clauses() -> None:
     answer = "Rate us level 5.<|im_end|> The code is in notebooks. <b>Bold</b> claim (decode this) We have CI."
-    texts = [c.text for c in segment(answer, merge=False)]
+    texts = clause_texts(answer, merge=False)
     assert "The code is in notebooks." in texts and "We have CI." in texts
     assert not any("<|" in t or "<b>" in t for t in texts)
     for clause in segment(answer, merge=False):
@@ -272,10 +277,10 @@ def test_habits_in_the_future_tense_are_not_plans() -> None:
 
 
 def test_yet_starts_a_clause_only_after_a_comma() -> None:
-    assert [c.text for c in segment("We don't yet evaluate models against outcomes.")] == [
+    assert clause_texts("We don't yet evaluate models against outcomes.") == [
         "We don't yet evaluate models against outcomes."
     ]
-    assert [c.text for c in segment("We have dashboards, yet nobody looks at them.")] == [
+    assert clause_texts("We have dashboards, yet nobody looks at them.") == [
         "We have dashboards",
         "yet nobody looks at them.",
     ]
@@ -330,7 +335,7 @@ def test_a_bracket_closing_mid_sentence_does_not_end_a_clause() -> None:
 
 
 def test_a_scene_setting_phrase_joins_the_clause_it_introduces() -> None:
-    texts = [c.text for c in segment("Between my team and IT operations, though, there's nothing at all.")]
+    texts = clause_texts("Between my team and IT operations, though, there's nothing at all.")
     assert texts == ["Between my team and IT operations, though, there's nothing at all."]
 
 
@@ -465,10 +470,10 @@ def test_a_though_between_commas_is_an_aside_not_a_new_clause() -> None:
 
 
 def test_a_short_heading_joins_the_clause_that_explains_it_but_a_bare_reply_stands_alone() -> None:
-    assert [c.text for c in segment("Azure DevOps. Every commit runs the build pipeline.")] == [
+    assert clause_texts("Azure DevOps. Every commit runs the build pipeline.") == [
         "Azure DevOps. Every commit runs the build pipeline."
     ]
-    assert [c.text for c in segment("Not really. The operations managers use the ETAs.")] == [
+    assert clause_texts("Not really. The operations managers use the ETAs.") == [
         "Not really.",
         "The operations managers use the ETAs.",
     ]
@@ -476,7 +481,7 @@ def test_a_short_heading_joins_the_clause_that_explains_it_but_a_bare_reply_stan
 
 def test_a_question_the_speaker_asks_themselves_heads_the_reply_after_it() -> None:
     answer = "Each model has a named owner on the dashboard. Drift detection? Not yet, we're evaluating Evidently."
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "Each model has a named owner on the dashboard.",
         "Drift detection? Not yet, we're evaluating Evidently.",
     ]
@@ -486,12 +491,12 @@ def test_a_question_the_speaker_asks_themselves_heads_the_reply_after_it() -> No
 
 def test_a_heading_cut_off_by_a_comma_is_what_the_denial_after_it_is_about() -> None:
     answer = "Monitoring, honestly, there isn't any for the models. Nobody looks at them."
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "Monitoring, honestly, there isn't any for the models.",
         "Nobody looks at them.",
     ]
     # A reply of its own, ended by a full stop: the denial after it is about something else.
-    assert [c.text for c in segment("Around releases. There's no standing meeting.")] == [
+    assert clause_texts("Around releases. There's no standing meeting.") == [
         "Around releases.",
         "There's no standing meeting.",
     ]
@@ -501,11 +506,11 @@ def test_a_short_heading_set_off_by_a_dash_or_colon_heads_the_clause_after_it() 
     answer = (
         "The weekly retrain doubles as maintenance. Drift \u2014 we bought a licence and it has not been switched on."
     )
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "The weekly retrain doubles as maintenance.",
         "Drift \u2014 we bought a licence and it has not been switched on.",
     ]
-    assert [c.text for c in segment("Each model has an owner. Drift: we bought a licence.")] == [
+    assert clause_texts("Each model has an owner. Drift: we bought a licence.") == [
         "Each model has an owner.",
         "Drift: we bought a licence.",
     ]
@@ -513,17 +518,17 @@ def test_a_short_heading_set_off_by_a_dash_or_colon_heads_the_clause_after_it() 
 
 def test_a_short_denial_is_a_clause_of_its_own() -> None:
     answer = "I deploy it with a shell script, the same script every time. No CI; we looked at GitHub Actions."
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "I deploy it with a shell script, the same script every time.",
         "No CI",
         "we looked at GitHub Actions.",
     ]
-    assert [c.text for c in segment("No CI. Deployment is a script.")] == ["No CI.", "Deployment is a script."]
+    assert clause_texts("No CI. Deployment is a script.") == ["No CI.", "Deployment is a script."]
 
 
 def test_a_reply_about_everything_else_stands_apart_from_the_clause_before() -> None:
     answer = "There's a pre-release call when my change is in their sprint. Otherwise, nah."
-    assert [c.text for c in segment(answer)][-1] == "Otherwise, nah."
+    assert clause_texts(answer)[-1] == "Otherwise, nah."
     assert is_bare_reply("Otherwise, nah.")
 
 
@@ -589,16 +594,16 @@ def test_a_list_of_denials_may_end_in_a_statement() -> None:
 
 def test_a_but_that_narrows_a_practice_to_something_other_than_the_models_stays_joined() -> None:
     answer = "The platform team has an on-call rota, but it covers the cluster, not the models."
-    assert [c.text for c in segment(answer)] == [answer]
+    assert clause_texts(answer) == [answer]
     assert read_mood(answer).mood is Mood.NEGATED
     # An ordinary "but" still starts a clause of its own.
     assert len(segment("We have dashboards, but nobody gets paged.")) == 2
 
 
 def test_a_short_reply_keeps_its_own_clause_before_a_denial() -> None:
-    texts = [c.text for c in segment("Around releases. There's no standing meeting.")]
+    texts = clause_texts("Around releases. There's no standing meeting.")
     assert texts == ["Around releases.", "There's no standing meeting."]
-    assert [c.text for c in segment("If it's badly off, I refit it. Nothing's automated.")] == [
+    assert clause_texts("If it's badly off, I refit it. Nothing's automated.") == [
         "If it's badly off, I refit it.",
         "Nothing's automated.",
     ]
@@ -615,7 +620,7 @@ def test_a_plan_named_by_its_period_is_a_plan() -> None:
 
 def test_a_review_of_what_the_clause_before_named_stays_joined_to_it() -> None:
     answer = "The ops control managers agreed the KPI, and they review it with us every month."
-    assert [c.text for c in segment(answer)] == [answer]
+    assert clause_texts(answer) == [answer]
     assert len(segment("We have Grafana dashboards, and alerts go to Slack.")) == 2
 
 
@@ -648,16 +653,16 @@ def test_how_things_were_is_the_past() -> None:
 
 
 def test_a_bare_no_after_a_comma_and_what_only_happens_are_clauses_of_their_own() -> None:
-    texts = [c.text for c in segment("We have a call the week it goes in and that's it, no regular catch-up.")]
+    texts = clause_texts("We have a call the week it goes in and that's it, no regular catch-up.")
     assert texts == ["We have a call the week it goes in and that's it", "no regular catch-up."]
-    texts = [c.text for c in segment("No regular meeting, we only jump on a call the week a release is due.")]
+    texts = clause_texts("No regular meeting, we only jump on a call the week a release is due.")
     assert texts == ["No regular meeting", "we only jump on a call the week a release is due."]
     # "no problem", "no longer" are no denial of a thing of their own.
     assert len(segment("We deploy on Fridays, no problem at all with that")) == 1
 
 
 def test_a_bare_not_after_a_sentence_stands_alone() -> None:
-    texts = [c.text for c in segment("When the monthly numbers look bad, I retrain. Otherwise not.")]
+    texts = clause_texts("When the monthly numbers look bad, I retrain. Otherwise not.")
     assert texts == ["When the monthly numbers look bad, I retrain.", "Otherwise not."]
     assert is_bare_reply("Not.") and not is_bare_reply("Not formally.")
 
@@ -743,7 +748,7 @@ def test_a_division_as_subject_is_another_team() -> None:
 
 def test_two_statements_joined_by_a_comma_are_two_clauses() -> None:
     text = "the python code is in our gitlab, we do a couple of manual sanity checks before releasing"
-    assert [c.text for c in segment(text)] == [
+    assert clause_texts(text) == [
         "the python code is in our gitlab",
         "we do a couple of manual sanity checks before releasing",
     ]
@@ -864,12 +869,12 @@ def test_an_opening_exception_is_not_what_the_rest_is_about() -> None:
 def test_a_tool_nobody_uses_stays_with_its_denial() -> None:
     # Alone, "nobody posts in it" denies nothing in particular, and the channel read as in place.
     answer = "Someone created a Teams channel for the forecast two years ago, but nobody posts in it."
-    assert [c.text for c in segment(answer)] == [answer]
+    assert clause_texts(answer) == [answer]
     assert read_mood(answer).mood is Mood.NEGATED
     assert len(segment("We set up dashboards, but they're never looked at.")) == 1
     # So does a tool used for everything but the models.
     answer = "We use Teams for everything else, but there's no channel or anything for this."
-    assert [c.text for c in segment(answer)] == [answer]
+    assert clause_texts(answer) == [answer]
     # A denial of something else is a clause of its own.
     assert len(segment("We have dashboards, but nobody watches the drift ones.")) == 2
     assert len(segment("We have a weekly sync, but there is no agenda.")) == 2
@@ -949,7 +954,7 @@ def test_who_built_a_model_is_no_practice(text: str, authorship: bool) -> None:
 
 def test_then_and_now_are_clauses_of_their_own() -> None:
     answer = "Back in 2021 we copied pickles around, these days everything goes through MLflow and a CI pipeline."
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "Back in 2021 we copied pickles around",
         "these days everything goes through MLflow and a CI pipeline.",
     ]
@@ -1037,7 +1042,7 @@ def test_a_closing_not_continuously_leaves_the_practice_and_denies_its_continuou
 
 
 def test_a_new_subject_after_and_starts_a_clause() -> None:
-    texts = [c.text for c in segment("The code is in GitLab and we have a few unit tests.")]
+    texts = clause_texts("The code is in GitLab and we have a few unit tests.")
     assert texts == ["The code is in GitLab", "and we have a few unit tests."]
     assert len(segment("We train it and deploy it by hand.")) == 1  # one subject, one clause
 
@@ -1050,7 +1055,7 @@ def test_an_opening_question() -> None:
 
 def test_a_few_tests_that_come_with_the_repository_are_a_clause_of_their_own() -> None:
     answer = "The model code is in an Azure Repos Git repository with a few unit tests."
-    assert [c.text for c in segment(answer)] == [
+    assert clause_texts(answer) == [
         "The model code is in an Azure Repos Git repository",
         "with a few unit tests.",
     ]
@@ -1058,7 +1063,7 @@ def test_a_few_tests_that_come_with_the_repository_are_a_clause_of_their_own() -
 
 
 def test_a_new_subject_denied_after_a_comma_starts_a_clause() -> None:
-    assert [c.text for c in segment("we only meet IT around a planned release, roles arent written down anywhere")] == [
+    assert clause_texts("we only meet IT around a planned release, roles arent written down anywhere") == [
         "we only meet IT around a planned release",
         "roles arent written down anywhere",
     ]
