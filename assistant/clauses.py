@@ -42,7 +42,12 @@ _NO_IDIOM = r"idea|clue|way|problem|worries"
 # Where one statement ends and another begins inside an answer. Contrast words start a new clause
 # because they usually flip polarity ("we have dashboards, but nobody watches them").
 _BOUNDARY = re.compile(
-    r"(?:(?<=[.!?])[\"')\]]*\s+)"  # sentence end
+    r"(?:(?<=[.!?])(?<!\.\.\.)[\"')\]]*\s+)"  # sentence end
+    # "and roles are... vibes tbh, nothing written down": an ellipsis before a lower-case word is a
+    # pause within the sentence (split there, "and roles are..." read as written roles). Not before
+    # a restart: "Who owns what is... well, it's whoever's around".
+    r"|(?:(?<=\.\.\.)[\"')\]]*\s+(?!(?!(?:well|um+|uh+|er+|hmm+|ah|oh|honestly|i mean|i guess|"
+    r"actually|sorry|ok|okay|so|look|right)\b)(?-i:[a-z])))"
     # A bracket closing before a new sentence: "(decode this) We have CI", but "MLflow (self-hosted)
     # for tracking" is one clause (case-sensitive: the pattern as a whole ignores case).
     r"|(?:(?<=[)}\]])\s+(?=(?-i:[A-Z])))"
@@ -348,7 +353,10 @@ _PLANNED = re.compile(
         # "Shadow deployments are being evaluated."
         r"(?:is|are|'s|'re) (?:currently |still |now )?being (?:evaluated|considered|explored|investigated|trialled|"
         r"trialed|piloted|scoped|discussed|looked (?:at|into)|tested out)",
-        r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)",
+        r"on (?:the|our|my|his|her|their) (?:[\w-]+ )?(?:roadmap|wish ?list|backlog|to-?do list|list|radar)"
+        # ("a named owner on the asset list", "on the risk list": a register, not a plan)
+        r"(?<!asset list)(?<!risk list)(?<!model list)(?<!inventory list)(?<!service list)(?<!contact list)"
+        r"(?<!distribution list)(?<!mailing list)(?<!call list)(?<!rota list)",
         # "There's a backlog item to look at Evidently for drift."
         # (A Jira ticket is how hand-overs are often done, so tickets are not plans.)
         r"(?:backlog|roadmap|wish ?list) (?:item|entry|story|epic)s?",
@@ -880,7 +888,8 @@ def another_employers_sentences(answer: str) -> list[tuple[int, int]]:
 # failures or flagging anomalies reads like monitoring. A clause that only states the purpose (no
 # denial, no word of practice, nothing else done "and ..." beside it) is no evidence.
 _MODEL_PURPOSE = re.compile(
-    r"\b(?:models?|forecasts?|classifiers?|algorithms?|recommenders?|estimators?|(?<!only )one)\s+"
+    # ("We have one model in use. It predicts which appointments are likely to be missed.")
+    r"(?:\b(?:models?|forecasts?|classifiers?|algorithms?|recommenders?|estimators?|(?<!only )one)|^\W*(?:and )?it)\s+"
     r"(?:(?:that|which)\s+|(?:we|i|they) use to\s+)?"
     r"(?:predicts?|estimates?|forecasts?|flags?|scores?|decides?|recommends?|classif(?:y|ies)|detects?|ranks?|"
     r"routes?|matches|picks?|spots?|identif(?:y|ies)|sets?|tells?)\s+(?!(?:up|off|out)\b)",
@@ -940,6 +949,27 @@ _BUILT_BY = re.compile(
 def names_who_built_it(text: str) -> bool:
     """True for a clause that only says who built a model ("it was built by a consultancy")."""
     return _BUILT_BY.search(text) is not None and _PRACTICE_WORDS.search(text) is None
+
+
+# "Monitoring is where we're weak", "Testing is our weak spot": a verdict on an area, which the
+# sentences after it explain. Alone it names no practice (it read as the monitoring being reviewed
+# and improved); as a denial it would deny whichever practice of the area it resembled most.
+_VERDICT = re.compile(
+    r"^\W*(?:(?:and|but|so|honestly|frankly|well|ok(?:ay)?|right|look),?\s+)*(?:the |our )?[\w/&-]+(?: [\w/&-]+){0,3}"
+    r"(?:'s| is| are| has always been| was always| have always been)"
+    r"(?: (?:definitely|probably|honestly|really|clearly))? "
+    r"(?:(?:where|the (?:area|bit|part|place|side) where) (?:we(?:'re| are| were)|we'?ve been|we have been) "
+    r"(?:(?:a bit|quite|really|very|still|most|the most|at our) )?"
+    r"(?:weak|weakest|behind|struggling|bad|worst|poor|lagging)"
+    r"|(?:our|the) (?:(?:real|big|biggest|main) )?(?:weak(?:est)?|sore|blind) (?:spot|point|area|link|part)s?"
+    r"|not (?:our|a) strong (?:point|suit))\b[\W\s]*$",
+    re.IGNORECASE,
+)
+
+
+def is_verdict(text: str) -> bool:
+    """True for a clause that only judges an area ("Monitoring is where we're weak")."""
+    return _VERDICT.search(text) is not None
 
 
 def is_about_another_team(text: str) -> bool:
@@ -1005,6 +1035,10 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\b(?:is|are) (?:all |entirely |really |wholly |completely )?(?:the |our )?(?:[\w-]+ )?"
     r"(?:vendor|supplier|contractor|agency|partner|consultancy|consultants?)(?:'s|s') (?:side|area|business|department|"
     r"job|problem|responsibility|remit)\b"
+    # "How they build it, whether it is in Git, ..., all of that happens in London and I have never
+    # seen any of it": the speaker names the topics only to say they have never seen them.
+    r"|\bi(?:'ve| have)? never (?:(?:actually|really) )?(?:seen|been shown|had sight of|looked at) "
+    r"any of (?:it|that|this|them)\b"
     r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
     # "That is really a question for our head of data; I'd rather not speak for that."
     r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"

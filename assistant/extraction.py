@@ -42,6 +42,7 @@ from assistant.clauses import (
     is_ignorance,
     is_instruction,
     is_self_introduction,
+    is_verdict,
     leading_reply_mood,
     manual_marker,
     names_automation,
@@ -91,6 +92,10 @@ class ExtractionParams:
     negation_extra: float = 0.05  # ... unless the clause says so in so many words ("there are no dashboards")
     present_prefers_lower: float = 0.06  # a claim that reads about equally like a lower practice of the same
     # dimension is read as that one: advanced practice has to be described as such (dev 0.906 -> 0.919)
+    # A denial that reads about equally like a lower practice of the same dimension that it names
+    # denies that one: "No drift detection as such" resembles drift-triggered retraining, yet without
+    # drift detection there is no such trigger either, and the rubric blocks the lower level.
+    denial_prefers_lower: float = 0.05
     bare_question_threshold: float = 0.4  # the same, for a bare reply ("I don't.") that has no topic of its own
     question_dimension_bonus: float = 0.02  # added to the practices of the question's dimension
     manual_implies_missing: bool = True  # "done manually" also marks the automated practice missing
@@ -358,6 +363,7 @@ class Extractor:
                 if not (
                     is_ignorance(clause.text)
                     or is_self_introduction(clause.text)
+                    or is_verdict(clause.text)
                     or is_about_another_team(clause.text)
                     or purpose
                     or names_who_built_it(clause.text)
@@ -494,7 +500,7 @@ class Extractor:
         # work together?" - "Yes, quite a lot." resembles "nobody works on improving how the teams
         # collaborate" ("anything"), yet it is no gap.
         asserted = read_mood(body).mood is Mood.AFFIRMED
-        return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior, asserted)
+        return self._match(clause, body, vector, turn, self.params.match_threshold, 0.9, prior, asserted, closed=True)
 
     def _bare_reply(self, clause: Clause, turn: AnswerTurn, practices: list[str]) -> list[Observation]:
         """A bare "No." denies the most basic practice the question asked about."""
@@ -519,9 +525,11 @@ class Extractor:
         weight: float,
         prior: np.ndarray | None = None,
         asserted: bool = False,
+        closed: bool = False,
     ) -> list[Observation]:
         """Readings of one clause (``body``: its text as read). ``asserted``: the clause affirms a
-        practice, so only the present side of each practice's cues is read."""
+        practice, so only the present side of each practice's cues is read. ``closed``: ``body`` is
+        a closed question's claim answered by a bare reply, so a denial denies that very claim."""
         bank = self.bank
         sims = bank.cue_similarities(vector[None, :])[0]
         mood = read_mood(body)
@@ -640,6 +648,17 @@ class Extractor:
                     automation_named,
                 )
                 instead = lower if lower != index else None
+            if (
+                instead is None
+                and status is Status.ABSENT
+                and mood.mood is Mood.NEGATED
+                and not automatic
+                and not closed
+                and self.params.denial_prefers_lower > 0
+                and level > 2
+            ):
+                lower = self._least_denied_alike(score, int(index), dimension.id, clause_terms, missing_floor)
+                instead = lower if lower != index else None
             if instead is not None:
                 index = instead
                 pid = bank.practice_ids[index]
@@ -723,6 +742,27 @@ class Extractor:
         within ``present_prefers_lower`` of its score, and at least ``at_least``."""
         floor = max(at_least, float(score[index]) - self.params.present_prefers_lower)
         return np.nonzero((score >= floor) & (self.bank.practice_dimensions == dimension))[0]
+
+    def _least_denied_alike(
+        self, score: np.ndarray, index: int, dimension: str, clause_terms: set[str], at_least: float
+    ) -> int:
+        """Among this dimension's practices above level 1 scoring within ``denial_prefers_lower`` of
+        ``index`` (and at least ``at_least``), the lowest level that has every topic word the clause
+        names of ``index``: the most basic form of what the denial names ("drift" is both practices'
+        word). A clause that names
+        nothing of ``index`` keeps it: "Nobody tracks how long handovers take" denies the measuring,
+        not the hand-over ticket it names."""
+        bank = self.bank
+        named = clause_terms & bank.practice_terms[index]
+        if not named:
+            return index
+        floor = max(at_least, float(score[index]) - self.params.denial_prefers_lower)
+        best = index
+        for other in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
+            level = bank.practice_levels[other]
+            if 1 < level < bank.practice_levels[best] and named <= bank.practice_terms[int(other)]:
+                best = int(other)
+        return best
 
     def _least_advanced_alike(
         self,

@@ -896,3 +896,63 @@ def test_uptime_checks_are_in_place_and_a_monthly_precision_sample_is_a_manual_r
     )
     assert found.get("monitoring.basic-health-checks") is Status.PRESENT
     assert found.get("monitoring.manual-accuracy-review") is Status.PRESENT
+
+
+def test_a_denial_denies_the_most_basic_form_of_what_it_names(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "How do you check whether a model's predictions are still accurate?"
+    # "drift detection" resembles drift-triggered retraining too; without detection there is no trigger.
+    assert read(engine, "No drift detection as such.", question) == {"monitoring.drift-detection": Status.ABSENT}
+    # A denial of the trigger itself is not read down.
+    found = read(engine, "Nothing retrains automatically when drift is detected.", question)
+    assert found.get("monitoring.drift-triggered-retraining") is Status.ABSENT
+    assert "monitoring.drift-detection" not in found
+    # Naming the hand-over is no denial of the hand-over ticket: the measuring is what is missing.
+    found = read(engine, "Nobody tracks how long handovers take.", "Do you measure how that collaboration works?")
+    assert found.get("collaboration.ticket-handoff") is None
+
+
+def test_a_closed_questions_claim_is_denied_as_asked(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Not really, no.", "Do the data scientists and IT meet regularly?")
+    assert found.get("collaboration.regular-meetings") is Status.ABSENT
+    assert "collaboration.deployment-meetings" not in found
+
+
+def test_a_verdict_on_an_area_is_no_practice(engine) -> None:  # type: ignore[no-untyped-def]
+    reading = engine.read_turn(
+        AnswerTurn(
+            turn=1,
+            question="How do you find out that a model in production has a problem?",
+            answer="Monitoring is where we're weak. I look at the service logs once a week.",
+        )
+    )
+    assert [(o.practice, o.status, o.quote) for o in reading.observations] == [
+        ("monitoring.basic-health-checks", Status.PRESENT, "I look at the service logs once a week.")
+    ]
+
+
+def test_a_model_failure_handled_as_any_other_incident_is_incident_handling(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine, "Same ServiceNow process, same post-incident review.", "How do you find out that a model has a problem?"
+    )
+    assert found.get("collaboration.ml-incidents") is Status.PRESENT
+    assert "monitoring.monitoring-improvement" not in found
+
+
+def test_what_the_model_does_and_what_the_speaker_never_saw_are_no_evidence(engine) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        read(
+            engine,
+            "We have one model in use. It predicts which outpatient appointments are likely to be missed.",
+            "What does your machine learning work involve?",
+        )
+        == {}
+    )
+    assert (
+        read(
+            engine,
+            "Honestly, I couldn't tell you. How they build it, whether it is in Git or somewhere else, how it ends up "
+            "on the server, all of that happens in London and I have never seen any of it.",
+            "How are the models developed, versioned, tested and deployed?",
+        )
+        == {}
+    )

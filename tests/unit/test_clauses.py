@@ -24,6 +24,7 @@ from assistant.clauses import (
     is_ignorance,
     is_instruction,
     is_self_introduction,
+    is_verdict,
     leading_reply_mood,
     manual_marker,
     names_automation,
@@ -901,6 +902,8 @@ def test_what_is_meant_to_happen_is_partial_practice() -> None:
         ("Nothing alerts on what the model predicts.", False),
         ("The EMS integration accepts only one forecast source", False),
         ("We retrain the model that predicts churn every week", False),
+        ("It predicts which outpatient appointments are likely to be missed", True),
+        ("It flags drift when the inputs shift", False),
     ],
 )
 def test_what_a_model_is_for_is_no_practice(text: str, purpose: bool) -> None:
@@ -1097,3 +1100,48 @@ def test_what_a_contractor_does_is_their_side() -> None:
     )
     assert defers_to_others(text)
     assert not defers_to_others("We are the contractor's biggest client")
+
+
+def test_an_ellipsis_before_a_lower_case_word_is_a_pause() -> None:
+    assert clause_texts("no regular catch up, and roles are... vibes tbh, nothing written down.") == [
+        "no regular catch up",
+        "and roles are... vibes tbh, nothing written down.",
+    ]
+    # A restart after the pause ("well, ...") and a new sentence after it still split.
+    assert clause_texts("Who owns what is... well, it is whoever is around.") == [
+        "Who owns what is...",
+        "well, it is whoever is around.",
+    ]
+    assert clause_texts("We had CI for the pricing model... Then it broke.") == [
+        "We had CI for the pricing model...",
+        "Then it broke.",
+    ]
+
+
+def test_topics_the_speaker_has_never_seen_are_deferred() -> None:
+    answer = (
+        "How they build it, whether it is in Git, what testing it goes through, all of that happens in London "
+        "and I have never seen any of it. Their studio is lovely."
+    )
+    assert deferred_ends(answer) == [(0, answer.index(". Their"))]
+    assert not defers_to_others("I have never seen a model fail in production.")
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Monitoring is where we're weak.", True),
+        ("Honestly, testing is our biggest weak spot", True),
+        ("Deployment is not our strong suit.", True),
+        ("The weak spot is ground truth", False),  # names what is missing
+        ("Monitoring is where we are weakest, we have no alerts", False),
+        ("Monitoring is done in Grafana.", False),
+    ],
+)
+def test_a_verdict_on_an_area(text: str, verdict: bool) -> None:
+    assert is_verdict(text) is verdict
+
+
+def test_a_register_is_no_plan() -> None:
+    assert read_mood("and each model has a named owner on the asset list.").mood is Mood.AFFIRMED
+    assert read_mood("Drift detection is on the list for next year.").mood is Mood.PLANNED
