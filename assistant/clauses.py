@@ -105,6 +105,9 @@ _BOUNDARY = re.compile(
     r"monitor|meet|retrain|review|track|log)\b))"
     # "The model code is in an Azure Repos Git repository with a few unit tests": what comes with it
     # in small numbers is a practice of its own ("a few" made the version control partial too).
+    # So is a list item after a comma: "code in gitlab, a few unit tests + she checks it by hand".
+    r"|(?:,\s+(?=(?:only |just )?(?:a few|a couple of|a handful of|two or three|one or two) "
+    r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b))"
     r"|(?:,?\s+(?=with (?:only )?(?:a few|a couple of|a handful of|some|a small number of|two or three|one or two) "
     r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b))"
     r"|(?:\n+)"
@@ -180,6 +183,9 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
                 and (not previous.rstrip().endswith((".", "!", "?")) or read_mood(text).mood is not Mood.NEGATED)
             )
             or _leading_phrase(answer, *merged[-1])
+            # "theres a written runbook: if drift alerts fire, roll back ...": what the colon opens
+            # says what the thing introduced is (alone, "theres a written runbook" read as any runbook).
+            or _introduces_after_colon(answer, *merged[-1])
         ):
             merged[-1] = (merged[-1][0], end)
         else:
@@ -230,6 +236,28 @@ _SCENE_SETTER = re.compile(
     re.IGNORECASE,
 )
 _SCENE_SETTER_WORDS = 6
+
+
+# "There's a written runbook", "we have a checklist": a short clause that introduces a thing only.
+_INTRODUCTION = re.compile(
+    r"^\W*(?:(?:and|so|but|well|yes|yeah|ok),?\s+)?"
+    r"(?:there(?:'s|s| is| are)|we(?:'ve got|'ve| have| got)|i(?:'ve got| have))"
+    r"\s+(?:a|an|one|some|our|this|the)\b",
+    re.IGNORECASE,
+)
+_COLON = re.compile(r"\s*:")
+_INTRODUCTION_WORDS = 6
+
+
+def _introduces_after_colon(answer: str, start: int, end: int) -> bool:
+    """Whether ``answer[start:end]`` is a short affirmed introduction ("there's a runbook") ending on a colon."""
+    text = answer[start:end]
+    return (
+        _COLON.match(answer, end) is not None
+        and len(text.split()) <= _INTRODUCTION_WORDS
+        and _INTRODUCTION.match(text) is not None
+        and read_mood(text).mood is Mood.AFFIRMED
+    )
 
 
 def _leading_phrase(answer: str, start: int, end: int) -> bool:
@@ -441,8 +469,9 @@ _PARTIAL = re.compile(
         r"numbers|metrics|figures|kpis|measures|indicators|checks|rules|expectations|monitors)\b)",
         r"sometimes",
         r"occasionally",
-        r"partly",
-        r"partially",
+        # ("the regulators come as much as the engineers, partly for the cake": a reason, not a part)
+        r"partly(?! (?:for|because|due to|out of|thanks to|to)\b)",
+        r"partially(?! (?:for|because|due to|out of|thanks to)\b)",
         r"in places",
         r"here and there",
         r"now and (?:then|again)",
@@ -821,6 +850,10 @@ _OUT_OF_SIGHT = re.compile(
     r"(?:what|how|whether|if) (?:happens|goes on|it'?s|they'?re|anyone|anybody|someone)\b"
     # "I don't see any of that": it happens out of the speaker's sight.
     r"|\bi (?:don'?t|do not|never) (?:really |actually )?(?:see|get to see) (?:any|much|most) of (?:that|it|this)\b"
+    # "I do not see their code or how they release things": another team's work, out of sight.
+    r"|\bi (?:don'?t|do not|never|can'?t|cannot) (?:really |actually |ever )?(?:see|get to see|get a look at) "
+    r"(?:their|the other team'?s|the [\w-]+ team'?s) "
+    r"(?:code|work|process|models?|notebooks?|pipelines?|tooling|setup|side)\b"
     r"|\bi (?:have|'ve got|'ve) no (?:visibility|insight|view) (?:into|of|on)\b"
     r"|\bi (?:don'?t|do not) (?:get|have) (?:any |much )?(?:visibility|insight|view) (?:into|of|on)\b",
     re.IGNORECASE,
@@ -1259,6 +1292,16 @@ def read_mood(text: str) -> Reading:
 
 
 _RESTRICTED = re.compile(r"\b(?:alone|only|solely|(?:our|their|his|her) own)\b", re.IGNORECASE)
+# "Platform carries the pager alone": the work is done by one party and no other.
+_ALONE = re.compile(
+    r"\b(?:alone|solely|single-handedly|on (?:our|their|its|his|her) own|by (?:themselves|itself|ourselves))\b",
+    re.IGNORECASE,
+)
+
+
+def says_alone(text: str) -> bool:
+    """True when ``text`` says one party does the work and no other ("Platform carries the pager alone")."""
+    return _ALONE.search(text) is not None
 
 
 def says_missing_in_words(text: str) -> bool:

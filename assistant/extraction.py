@@ -51,6 +51,7 @@ from assistant.clauses import (
     quoted_instructions,
     read_mood,
     retracted_span,
+    says_alone,
     says_missing_in_words,
     segment,
     strip_continuity_contrast,
@@ -104,6 +105,9 @@ class ExtractionParams:
     # at least this much, even when it resembles the practice's missing side more.
     automatic_claim_floor: float = 0.4
     worded_missing_margin: float = 0.1  # a missing cue that says "no"/"alone" must beat a plain claim by this
+    # ... and, in a clause that says one party works "alone", such a cue wins unless the plain claim beats it
+    # by more than polarity_margin less this ("Platform carries the pager alone").
+    alone_missing_margin: float = 0.1
     deferred_topic_margin: float = 0.08  # a deferral names its own dimension when its words resemble that
     # dimension's cues this much more than any other's ("what happens once they're live I can't speak to")
     question_dimension_margin: float = 0.04  # a transcript question must resemble one dimension's questions this
@@ -538,6 +542,7 @@ class Extractor:
         claims_automation = mood.mood is Mood.AFFIRMED and does_without_people(body)
         # Whether the clause itself denies or restricts in words; asked of every candidate practice.
         body_denies = says_missing_in_words(body)
+        alone = mood.mood is Mood.AFFIRMED and says_alone(body)
         # "..., not continuously": done at times by people, so the automated form is what is missing.
         manual = manual_marker(body) or continuity_contrast(clause.text)
         automatic = automatic_marker(body)
@@ -621,6 +626,7 @@ class Extractor:
                 missing_cue,
                 mood.mood,
                 body_denies,
+                alone,
                 claims_automation
                 or (
                     says_automatic
@@ -721,6 +727,7 @@ class Extractor:
         missing_cue: np.ndarray,
         mood: Mood,
         body_denies: bool,
+        alone: bool,
         claims_automation: bool,
     ) -> bool:
         """Whether the clause matched the practice's missing side rather than its present side.
@@ -735,6 +742,10 @@ class Extractor:
         cue = int(missing_cue[index])
         if cue >= 0 and self.bank.cue_denies[cue] and mood is Mood.AFFIRMED and not body_denies:
             margin += self.params.worded_missing_margin
+        elif cue >= 0 and self.bank.cue_denies[cue] and alone:
+            # "Platform carries the pager alone" sits closer to "data scientists carry the pager" than
+            # to "Ops alone carries the pager": the clause says in words that no one else does it.
+            margin -= self.params.alone_missing_margin
         return _missing_side_wins(index, present, missing, margin)
 
     def _alike(self, score: np.ndarray, index: int, dimension: str, at_least: float = -np.inf) -> np.ndarray:
@@ -749,9 +760,8 @@ class Extractor:
         """Among this dimension's practices above level 1 scoring within ``denial_prefers_lower`` of
         ``index`` (and at least ``at_least``), the lowest level that has every topic word the clause
         names of ``index``: the most basic form of what the denial names ("drift" is both practices'
-        word). A clause that names
-        nothing of ``index`` keeps it: "Nobody tracks how long handovers take" denies the measuring,
-        not the hand-over ticket it names."""
+        word). A clause that names nothing of ``index`` keeps it: "Nobody tracks how long handovers
+        take" denies the measuring, not the hand-over ticket it names."""
         bank = self.bank
         named = clause_terms & bank.practice_terms[index]
         if not named:
@@ -801,10 +811,12 @@ class Extractor:
             # nothing of the chat message it also resembles: a claim in a practice's own words is not
             # read down to an ad-hoc state. (Between practices above level 1 the lower one still
             # wins: "if it's genuine drift we retrain" names drift, yet is no automatic trigger.)
+            # A word both share names neither: "We wrote down the roles in our handbook" names roles,
+            # the written roles' word as much as the ad-hoc state's ("roles are unclear").
             unnamed = (
                 bank.practice_levels[other] == 1
                 and bool(clause_terms & bank.practice_terms[index])
-                and not clause_terms & bank.practice_terms[other]
+                and not clause_terms & (bank.practice_terms[other] - bank.practice_terms[index])
             )
             # "Now GitHub Actions deploys to production automatically" is automated delivery, not
             # the CI it also resembles: a claim of automation in so many words is not read down to a

@@ -956,3 +956,37 @@ def test_what_the_model_does_and_what_the_speaker_never_saw_are_no_evidence(engi
         )
         == {}
     )
+
+
+def test_one_team_carrying_the_pager_alone_is_no_shared_ownership(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "When a model in production breaks, who responds?"
+    found = read(engine, "Platform carries the pager alone for the model services", question)
+    assert found.get("collaboration.shared-ownership") is Status.ABSENT
+    found = read(engine, "We carry the pager for our own models", question)
+    assert found.get("collaboration.shared-ownership") is Status.PRESENT
+
+
+def test_a_training_programme_for_the_models_users_is_training(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "And we run a training programme, every regulator does a half-day course on how to read the model's "
+        "suggestions, we have trained about a hundred and forty people so far.",
+        "Is collaboration itself something you work on?",
+    )
+    assert found.get("collaboration.training") is Status.PRESENT
+    assert "collaboration.ticket-handoff" not in found
+
+
+def test_a_word_both_practices_share_does_not_read_a_claim_down_to_the_ad_hoc_state(engine) -> None:  # type: ignore[no-untyped-def]
+    question = "How do your data scientists and your IT or engineering teams work together on models from day to day?"
+    found = read(
+        engine,
+        "We wrote down the roles in our data governance handbook two years ago: the performance analysts build "
+        "and retrain the models, ICT hosts and deploys them, and Control uses the outputs.",
+        question,
+    )
+    assert found.get("collaboration.defined-roles") is Status.PRESENT
+    assert "collaboration.no-roles" not in found
+    # A word of the ad-hoc state's own still reads it.
+    found = read(engine, "Roles are unclear, whoever is free does it.", question)
+    assert found.get("collaboration.no-roles") is Status.PRESENT

@@ -33,6 +33,7 @@ from assistant.clauses import (
     quoted_instructions,
     read_mood,
     retracted_span,
+    says_alone,
     says_missing_in_words,
     segment,
     strip_continuity_contrast,
@@ -1145,3 +1146,34 @@ def test_a_verdict_on_an_area(text: str, verdict: bool) -> None:
 def test_a_register_is_no_plan() -> None:
     assert read_mood("and each model has a named owner on the asset list.").mood is Mood.AFFIRMED
     assert read_mood("Drift detection is on the list for next year.").mood is Mood.PLANNED
+
+
+def test_a_short_introduction_before_a_colon_joins_what_it_introduces() -> None:
+    assert clause_texts("theres a written runbook: if drift alerts fire, roll back to the last good model") == [
+        "theres a written runbook: if drift alerts fire, roll back to the last good model"
+    ]
+    # A denial before the colon stays a statement of its own.
+    assert clause_texts("We have no CI: everything is manual.") == ["We have no CI", "everything is manual."]
+
+
+def test_a_few_tests_after_a_comma_are_a_list_item_of_their_own() -> None:
+    assert clause_texts("code in gitlab, a few unit tests + she checks it by hand on last season's towns.") == [
+        "code in gitlab",
+        "a few unit tests + she checks it by hand on last season's towns.",
+    ]
+
+
+def test_a_reason_is_not_a_part() -> None:
+    assert read_mood("the regulators come as much as the engineers, partly for the cake").mood is Mood.AFFIRMED
+    assert read_mood("drift checks are partly automated").mood is Mood.PARTIAL
+
+
+def test_one_party_alone() -> None:
+    assert says_alone("Platform carries the pager alone for the model services")
+    assert says_alone("IT runs the model on their own")
+    assert not says_alone("We only meet around releases")
+
+
+def test_another_teams_code_out_of_sight_is_ignorance() -> None:
+    assert is_ignorance("I do not see their code or how they release things.")
+    assert not is_ignorance("I do not see any drift in the dashboards.")
