@@ -74,6 +74,10 @@ _BOUNDARY = re.compile(
     r"|\s+there(?:'s| is|s) no [\w -]{1,40}? for "
     r"(?:this|it|that|them|the models?|our models?|any of (?:this|it|them))\b)"
     r"|however|although|though(?!,)|whereas|except|otherwise)\b))"
+    # "Retraining happens when the agronomists complain, not on any schedule": the contrast denies
+    # the scheduled form only (joined, it denied the retraining on demand too).
+    r"|(?:,\s+(?=not (?:on|to|by) (?:any|a|some|the) (?:fixed |regular |set )?"
+    r"(?:schedule|timetable|cadence|calendar)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     # "We only meet them in release week, there's no standing meeting": a denial after a comma.
     r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
@@ -186,6 +190,9 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
             # "theres a written runbook: if drift alerts fire, roll back ...": what the colon opens
             # says what the thing introduced is (alone, "theres a written runbook" read as any runbook).
             or _introduces_after_colon(answer, *merged[-1])
+            # "... spells out who trains the model, who deploys it, and who runs the servers": the
+            # last item of a list of "who" (alone, "and who runs the servers" read as server checks).
+            or (_LIST_ITEM_WH.match(text) is not None and not previous.rstrip().endswith((".", "!", "?")))
         ):
             merged[-1] = (merged[-1][0], end)
         else:
@@ -246,6 +253,7 @@ _INTRODUCTION = re.compile(
     re.IGNORECASE,
 )
 _COLON = re.compile(r"\s*:")
+_LIST_ITEM_WH = re.compile(r"^\W*(?:and|or)\s+(?:who|whom|whose|what|which|whether)\b", re.IGNORECASE)
 _INTRODUCTION_WORDS = 6
 
 
@@ -532,7 +540,9 @@ _NEGATED = re.compile(
         r"lack(?:s|ing)?",
         # "missing" denies as a predicate ("tests are missing"), not as an adjective ("alerts on
         # missing values", "add the missing ones").
-        r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing",
+        # ("when the agronomists tell us it's missing a pest": the model fails to catch something)
+        r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing"
+        r"(?! (?:a|an|the|some|many|most|lots|half|every|pests?|cases?|fraud|defects?|events?|signals?|anomal\w*)\b)",
         r"missing (?:from|in|entirely|completely)",
         # "The two findings were the missing fairness monitoring" (not "alerts on missing values").
         r"(?:the|a|one|our|their) missing (?:[\w-]+ ){0,2}(?:monitoring|tests?|testing|alerts?|alerting|dashboards?|"
@@ -1061,7 +1071,9 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\b(?:i'?m|i am) (?:too new|not (?:involved|close to|part of|the right person)|(?:really |honestly |probably )?"
     r"the wrong (?:person|one) to ask)\b"
     # "What happens once they're live, I honestly can't speak to": the speaker cannot answer for it.
-    r"|\bi (?:honestly |really )?(?:can'?t|cannot|couldn'?t) speak (?:to|for)(?: (?:that|it|this))?\b"
+    # ("cant really speak to that tbh": chat typing drops the "I")
+    r"|(?:\bi |^\W*)(?:honestly |really )?(?:can'?t|cannot|couldn'?t) (?:really |honestly )?speak (?:to|for)"
+    r"(?: (?:that|it|this))?\b"
     # "That's all on the vendor's side": a supplier's work, not the speaker's.
     r"|\b(?:on|with) the (?:[\w-]+ )?(?:vendor|supplier|contractor|agency|partner)(?:s|'s|s')? (?:side|end)\b"
     # "How the models are built or released is entirely the contractor's side of things."
@@ -1099,6 +1111,22 @@ _OPENING_QUESTION = re.compile(
     r"(?:about|introduce) yourself|who you are|what you use (?:machine learning|ml|models?|ai) for)\b",
     re.IGNORECASE,
 )
+
+
+# "Once it's deployed, how is the model monitored and maintained?": the time set before the comma
+# names another area's event (deployment) and reads like that area's questions; the question is
+# what follows it.
+_LEADING_TIME = re.compile(
+    r"^\W*(?:(?:and|so|ok(?:ay)?|right),?\s+)?(?:once|after|when|whenever|as soon as|before)\b[^,?]{3,80},\s+"
+    r"(?=(?:how|what|who|which|where|when|do|does|did|is|are|has|have|can|could|would)\b)",
+    re.IGNORECASE,
+)
+
+
+def main_question(question: str) -> str:
+    """``question`` without a leading time clause: "Once it's deployed, how is it monitored?" asks
+    "how is it monitored?"."""
+    return _LEADING_TIME.sub("", question, count=1) or question
 
 
 def opens_the_interview(question: str) -> bool:
@@ -1188,11 +1216,23 @@ _HEADCOUNT = re.compile(
 _PRACTICE_ROLE = re.compile(r"\b(?:named|designated|assigned|accountable|on-?call) (?:[\w-]+ )?" + _ROLE, re.IGNORECASE)
 
 
+# "i just do the modelling side", "I only do the data engineering": the speaker's own remit, which
+# says what they can speak to, not how the teams work (it read as teams in silos).
+_OWN_REMIT = re.compile(
+    r"^\W*(?:(?:and|but|so|honestly|tbh),?\s+)?(?:i|i'?m)\s+(?:just|only|mostly|mainly|really only)\s+"
+    r"(?:do|handle|cover|work on|look after|deal with)\s+(?:the\s+)?[\w/&-]+(?:\s+[\w/&-]+)?\s+"
+    r"(?:side|bit|part|end|stuff|work)(?:\s+(?:of (?:it|things)|tbh|honestly|really))?\W*$",
+    re.IGNORECASE,
+)
+
+
 def is_self_introduction(text: str) -> bool:
     """True for a clause that only introduces the speaker ("I'm the MLOps engineer for the pricing models")."""
     text = _HEADCOUNT.sub("", text) or text
     if _PRACTICE_ROLE.search(text):
         return False
+    if _OWN_REMIT.match(text):
+        return True
     return _SELF_INTRODUCTION.search(text) is not None or (
         len(text.split()) <= 16 and _BARE_TITLE.search(text) is not None
     )

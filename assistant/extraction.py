@@ -44,6 +44,7 @@ from assistant.clauses import (
     is_self_introduction,
     is_verdict,
     leading_reply_mood,
+    main_question,
     manual_marker,
     names_automation,
     names_who_built_it,
@@ -472,7 +473,7 @@ class Extractor:
             return list(self.framework.question_index[turn.question_id][1].practices)
         if not turn.question.strip():
             return []
-        vector = self.bank.encode([turn.question])[0]
+        vector = self.bank.encode([main_question(turn.question)])[0]
         sims = self.bank.question_vectors @ vector
         best = int(np.argmax(sims)) if len(sims) else -1
         if best < 0 or sims[best] < (self.params.question_threshold if threshold is None else threshold):

@@ -990,3 +990,48 @@ def test_a_word_both_practices_share_does_not_read_a_claim_down_to_the_ad_hoc_st
     # A word of the ad-hoc state's own still reads it.
     found = read(engine, "Roles are unclear, whoever is free does it.", question)
     assert found.get("collaboration.no-roles") is Status.PRESENT
+
+
+def test_a_deferral_after_a_leading_time_clause_sends_the_questions_area_elsewhere(engine) -> None:  # type: ignore[no-untyped-def]
+    turns = [
+        AnswerTurn(
+            turn=1,
+            question="How do the analytics team and IT work together on the predictions?",
+            answer="We meet every second Thursday, analytics and IT together. The targets for the predictions were "
+            "never formally agreed with the business. It's more a case of, well, nobody's complained.",
+        ),
+        AnswerTurn(
+            turn=2,
+            question="Once it's deployed, how is the model monitored and maintained?",
+            answer="Ah, no, that's genuinely not my area. The operations control centre deals with everything after "
+            "go-live, and I honestly couldn't tell you what they look at or how often.",
+        ),
+    ]
+    assert engine.assess(turns).levels["monitoring"] is None
+
+
+def test_a_handoff_by_direct_message_is_the_informal_handover(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine, "handoff is me DMing an engineer a link to the model file", "how do you work with engineering?"
+    )
+    assert found.get("collaboration.informal-handover") is Status.PRESENT
+    assert found.get("collaboration.ticket-handoff") is Status.ABSENT
+
+
+def test_targets_agreed_and_reviewed_with_the_business_are_business_kpis(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "The clinical directors agreed the model's targets, sensitivity and reporting turnaround time, and they "
+        "review them with us every quarter.",
+        "How do you find out that a model in production has a problem?",
+    )
+    assert found == {"collaboration.business-kpis": Status.PRESENT}
+
+
+def test_retraining_when_the_model_misses_something_is_reactive_retraining(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Retraining happens when the agronomists tell us it's missing a pest, not on any schedule.",
+        "How is the model maintained?",
+    )
+    assert found.get("monitoring.reactive-retraining") is Status.PRESENT

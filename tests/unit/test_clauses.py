@@ -26,6 +26,7 @@ from assistant.clauses import (
     is_self_introduction,
     is_verdict,
     leading_reply_mood,
+    main_question,
     manual_marker,
     names_automation,
     names_who_built_it,
@@ -1177,3 +1178,37 @@ def test_one_party_alone() -> None:
 def test_another_teams_code_out_of_sight_is_ignorance() -> None:
     assert is_ignorance("I do not see their code or how they release things.")
     assert not is_ignorance("I do not see any drift in the dashboards.")
+
+
+def test_the_last_item_of_a_list_of_who_stays_in_the_list() -> None:
+    answer = (
+        "There's a roles page that spells out who trains the model, that's the analytics team, who deploys it, "
+        "and who runs the servers. We meet every second Thursday."
+    )
+    assert clause_texts(answer) == [answer[: answer.index(" We meet")], "We meet every second Thursday."]
+
+
+def test_the_speakers_own_remit_and_a_chat_typed_deferral() -> None:
+    assert is_self_introduction("i just do the modelling side")
+    assert not is_self_introduction("I just do the deployments by hand")
+    assert defers_to_others("cant really speak to that tbh, my manager handles all the coordination")
+
+
+def test_the_main_question_after_a_leading_time_clause() -> None:
+    assert main_question("Once it's deployed, how is the model monitored and maintained?") == (
+        "how is the model monitored and maintained?"
+    )
+    assert main_question("How is it built, once the data is in?") == "How is it built, once the data is in?"
+
+
+def test_a_model_missing_something_is_no_denial() -> None:
+    assert read_mood("Retraining happens when the agronomists tell us it's missing a pest").mood is Mood.AFFIRMED
+    assert read_mood("Drift monitoring is missing entirely").mood is Mood.NEGATED
+    assert read_mood("The tests are missing").mood is Mood.NEGATED
+
+
+def test_not_on_a_schedule_is_a_contrast_of_its_own() -> None:
+    assert clause_texts("Retraining happens when the agronomists complain, not on any schedule.") == [
+        "Retraining happens when the agronomists complain",
+        "not on any schedule.",
+    ]
