@@ -695,9 +695,13 @@ def test_a_practice_named_in_its_own_words_is_still_read(engine) -> None:  # typ
 
 
 def test_a_question_that_reads_like_two_dimensions_lends_neither(engine) -> None:  # type: ignore[no-untyped-def]
-    # It names deployment but asks about monitoring: its answer's readings are not held to one side.
-    ambiguous = AnswerTurn(1, "And after deployment, how do you keep an eye on how the model is doing?", "Fine.")
+    # It reads about as much like one dimension's questions as another's: its answer's readings are
+    # not held to one side.
+    ambiguous = AnswerTurn(1, "What happens to a model after it is deployed?", "Fine.")
     assert engine.extractor.in_context(ambiguous, engine.extractor.read_turn(ambiguous)).question_dimension is None
+    # A leading time clause only sets the time: the question after it asks about monitoring.
+    timed = AnswerTurn(1, "And after deployment, how do you keep an eye on how the model is doing?", "Fine.")
+    assert engine.extractor.in_context(timed, engine.extractor.read_turn(timed)).question_dimension == "monitoring"
     clear = AnswerTurn(1, "How do you find out that a model in production has a problem?", "Fine.")
     assert engine.extractor.in_context(clear, engine.extractor.read_turn(clear)).question_dimension == "monitoring"
 
