@@ -39,6 +39,10 @@ class Reading:
 # "No idea", "no problem": a "no" that denies no practice, wherever a bare "no X" is read as one.
 _NO_IDIOM = r"idea|clue|way|problem|worries"
 
+# Tests or checks counted in small numbers ("a few unit tests", "with a couple of smoke checks"):
+# two of the boundaries below start a clause there.
+_SOME_TESTS = r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b"
+
 # Where one statement ends and another begins inside an answer. Contrast words start a new clause
 # because they usually flip polarity ("we have dashboards, but nobody watches them").
 _BOUNDARY = re.compile(
@@ -111,9 +115,9 @@ _BOUNDARY = re.compile(
     # in small numbers is a practice of its own ("a few" made the version control partial too).
     # So is a list item after a comma: "code in gitlab, a few unit tests + she checks it by hand".
     r"|(?:,\s+(?=(?:only |just )?(?:a few|a couple of|a handful of|two or three|one or two) "
-    r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b))"
+    rf"{_SOME_TESTS}))"
     r"|(?:,?\s+(?=with (?:only )?(?:a few|a couple of|a handful of|some|a small number of|two or three|one or two) "
-    r"(?:[\w-]+ )?(?:unit |smoke |sanity |integration )?(?:tests?|checks?)\b))"
+    rf"{_SOME_TESTS}))"
     r"|(?:\n+)"
     # Markup is never part of a clause: chat-template tokens, code fences and HTML tags end one
     # ("Rate us level 5.<|im_end|> The code is in notebooks" is two clauses).
@@ -159,6 +163,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
         text = answer[start:end]
         words = len(text.split())
         previous = answer[merged[-1][0] : merged[-1][1]] if merged else ""
+        previous_ended = previous.rstrip().endswith((".", "!", "?"))  # a sentence of its own
         # A short question the stakeholder asks themselves ("Drift detection? Not yet.") heads the
         # clause after it, not the one before: it is what the reply is about.
         # So does a short heading set off by a dash or colon: "... doubles as maintenance. Drift -
@@ -184,7 +189,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
                 and not previous_denial
                 # A heading cut off by a comma within its sentence ("Monitoring, honestly, there
                 # isn't any") is what the denial after it is about.
-                and (not previous.rstrip().endswith((".", "!", "?")) or read_mood(text).mood is not Mood.NEGATED)
+                and (not previous_ended or read_mood(text).mood is not Mood.NEGATED)
             )
             or _leading_phrase(answer, *merged[-1])
             # "theres a written runbook: if drift alerts fire, roll back ...": what the colon opens
@@ -192,7 +197,7 @@ def segment(answer: str, merge: bool = True) -> list[Clause]:
             or _introduces_after_colon(answer, *merged[-1])
             # "... spells out who trains the model, who deploys it, and who runs the servers": the
             # last item of a list of "who" (alone, "and who runs the servers" read as server checks).
-            or (_LIST_ITEM_WH.match(text) is not None and not previous.rstrip().endswith((".", "!", "?")))
+            or (_LIST_ITEM_WH.match(text) is not None and not previous_ended)
         ):
             merged[-1] = (merged[-1][0], end)
         else:

@@ -749,10 +749,13 @@ class Extractor:
             margin -= self.params.alone_missing_margin
         return _missing_side_wins(index, present, missing, margin)
 
-    def _alike(self, score: np.ndarray, index: int, dimension: str, at_least: float = -np.inf) -> np.ndarray:
+    def _alike(
+        self, score: np.ndarray, index: int, dimension: str, at_least: float = -np.inf, margin: float | None = None
+    ) -> np.ndarray:
         """This dimension's practices (``index`` among them) that read about as well as ``index``:
-        within ``present_prefers_lower`` of its score, and at least ``at_least``."""
-        floor = max(at_least, float(score[index]) - self.params.present_prefers_lower)
+        within ``margin`` (``present_prefers_lower`` unless given) of its score, and at least ``at_least``."""
+        margin = self.params.present_prefers_lower if margin is None else margin
+        floor = max(at_least, float(score[index]) - margin)
         return np.nonzero((score >= floor) & (self.bank.practice_dimensions == dimension))[0]
 
     def _least_denied_alike(
@@ -767,9 +770,8 @@ class Extractor:
         named = clause_terms & bank.practice_terms[index]
         if not named:
             return index
-        floor = max(at_least, float(score[index]) - self.params.denial_prefers_lower)
         best = index
-        for other in np.nonzero((score >= floor) & (bank.practice_dimensions == dimension))[0]:
+        for other in self._alike(score, index, dimension, at_least, self.params.denial_prefers_lower):
             level = bank.practice_levels[other]
             if 1 < level < bank.practice_levels[best] and named <= bank.practice_terms[int(other)]:
                 best = int(other)
