@@ -84,7 +84,11 @@ _BOUNDARY = re.compile(
     r"(?:schedule|timetable|cadence|calendar)\b))"
     r"|(?:,\s+(?=yet\b))"  # "..., yet nobody looks" (but "we don't yet evaluate" is one clause)
     # "We only meet them in release week, there's no standing meeting": a denial after a comma.
-    r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b))"
+    # ("Retraining isn't automated either, there's no schedule for it": a denial whose object is
+    # only a pronoun is about the clause before, and stays with it.)
+    r"|(?:,\s+(?=there(?:'s| is| are| was| were) no\b|there (?:is|are|was|were)n't\b)"
+    r"(?!there(?:'s| is| are| was| were) no [\w -]{1,30}? (?:for|of|to|on|about|with|in) "
+    r"(?:it|that|them|this)\s*[.!?]?\s*$))"
     # "We only meet IT around a planned release, roles aren't written down anywhere": so does a new
     # subject denied after a comma ("..., it isn't used for the models" still denies what it follows).
     r"|(?:,\s+(?=(?!(?:it|that|this|which|who|they|these|those|there|he|she)\b)[\w-]+ (?:aren'?t|isn'?t|are not|is not|"
@@ -103,14 +107,14 @@ _BOUNDARY = re.compile(
     # Nor does "..., so we can trace any live model back": a purpose says what the clause before
     # achieves; alone, "we can trace any live model back" reads as anything about live models.
     r"|(?:,\s+(?=(?:and|so|while|then|plus)\b)(?!and (?:[\w-]+ ){0,2}(?:reviews?|discuss(?:es)?|checks?|tracks?|"
-    r"revisits?|goes through|go through|looks? at) (?:it|them)\b)"
+    r"revisits?|goes through|go through|looks? at) (?:it|them|its|their|whether (?:its|their))\b)"
     r"(?!so (?:that )?(?:we|you|they|i|anyone|everyone|people)(?: can| could| are able|'re able)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
     # "The code is in GitLab and we have a few unit tests": a new subject after "and" starts a clause
     # of its own (joined, "a few" made the version control partial too).
-    r"|(?:(?<!,)\s+(?=and (?:we|they|i)(?: also| now| still)? (?:have|'ve got|run|use|keep|do|write|check|test|deploy|"
-    r"monitor|meet|retrain|review|track|log)\b))"
+    r"|(?:(?<!,)\s+(?=and (?:we|they|i)(?:'ve| have)?(?: also| now| still)? (?:have|got|run|use|keep|do|write|"
+    r"check|test|deploy|monitor|meet|retrain|review|track|log)\b))"
     # "The model code is in an Azure Repos Git repository with a few unit tests": what comes with it
     # in small numbers is a practice of its own ("a few" made the version control partial too).
     # So is a list item after a comma: "code in gitlab, a few unit tests + she checks it by hand".
@@ -253,8 +257,11 @@ _SCENE_SETTER_WORDS = 6
 # "There's a written runbook", "we have a checklist": a short clause that introduces a thing only.
 _INTRODUCTION = re.compile(
     r"^\W*(?:(?:and|so|but|well|yes|yeah|ok),?\s+)?"
-    r"(?:there(?:'s|s| is| are)|we(?:'ve got|'ve| have| got)|i(?:'ve got| have))"
-    r"\s+(?:a|an|one|some|our|this|the)\b",
+    r"(?:(?:there(?:'s|s| is| are)|we(?:'ve got|'ve| have| got)|i(?:'ve got| have))"
+    r"\s+(?:a|an|one|some|our|this|the)\b"
+    # "It's written into our maintenance manual: analytics builds the model, IT runs it".
+    r"|(?:it(?:'s| is)|that(?:'s| is)|everything(?:'s| is)|all(?:'s| is)?) (?:all )?(?:written|set out|"
+    r"spel(?:led|t) out|laid out|documented|described|recorded) (?:down )?(?:in|into|on)\b)",
     re.IGNORECASE,
 )
 _COLON = re.compile(r"\s*:")
@@ -377,7 +384,9 @@ _PLANNED = re.compile(
         r"hop(?:e|es|ing) to",
         r"(?:would|'d) (?:like|love) to",
         # "courses for engineers who want to move into ML" is their wish, not a plan of the team's.
-        r"(?<!who )(?<!that )want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look)",
+        r"(?<!who )(?<!that )want(?:s)? to (?:start|introduce|add|set up|move|get|have|build|adopt|try|automate|look|"
+        r"put|use|switch|migrate|bring|implement|roll out|create|write|track|version|containeri[sz]e|monitor|"
+        r"retrain|test)\b",
         # "We wanted continuous delivery but compliance has not accepted it."
         r"(?:we|i|they) (?:always |once |really |originally )?wanted (?!to (?:be|make|know|see|check|avoid|keep)\b)",
         # "We want Grafana dashboards at some point but not yet."
@@ -547,7 +556,9 @@ _NEGATED = re.compile(
         # missing values", "add the missing ones").
         # ("when the agronomists tell us it's missing a pest": the model fails to catch something)
         r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing"
-        r"(?! (?:a|an|the|some|many|most|lots|half|every|pests?|cases?|fraud|defects?|events?|signals?|anomal\w*)\b)",
+        # Only as a predicate: "it's missing obvious defects" has an object, the model misses them.
+        r"(?=\s*(?:$|[,.;:!?)\]-]|(?:from|in|for|on|at|entirely|completely|altogether|too|as well|and|but|so|though|"
+        r"here|there|now|today|yet|still|is|are|was|were|as such|really|honestly|though)\b))",
         r"missing (?:from|in|entirely|completely)",
         # "The two findings were the missing fairness monitoring" (not "alerts on missing values").
         r"(?:the|a|one|our|their) missing (?:[\w-]+ ){0,2}(?:monitoring|tests?|testing|alerts?|alerting|dashboards?|"
@@ -563,7 +574,9 @@ _NEGATED = re.compile(
         # Practice that has stopped is practice that is missing.
         r"(?:was|were|got|has been|have been|had been) (?:cancell?ed|stopped|discontinued|abandoned|scrapped|"
         r"shelved|switched off|turned off|shut down|wound down)",
-        r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|fell (?:apart|away|through)|"
+        # ("the old stock fell through the floor" is a price, not a practice.)
+        r"cancell?ed|discontinued|abandoned|scrapped|lapsed|fizzled out|"
+        r"fell (?:apart|away|through(?! the (?:floor|roof)\b))|"
         r"never (?:actually )?(?:happened|took place|started|got going)",
         # "Up to last year we just emailed them the model file" says that way of working is gone.
         _UNTIL_RECENTLY,
@@ -648,7 +661,10 @@ _MANUAL = re.compile(
     # A list of steps in the imperative is what a person does: "run train.py, copy the pickle to
     # the share, edit the crontab" (the runbook read out, not a pipeline).
     rf"^\s*{_STEP_VERB}(?: [^,;.]{{1,60}})?, (?:and |then )?{_STEP_VERB}\b|"
-    r"\b(?:by hand|manual(?:ly)?|hand-?(?:run|made|built|copied|crafted)|when (?:i|we|someone|somebody|they|he|she) "
+    # ("our maintenance manual", "the operations manual": a handbook, not work done by hand.)
+    r"\b(?:by hand|manually|(?<!maintenance )(?<!operations )(?<!operating )(?<!user )(?<!staff )(?<!training )"
+    r"(?<!instruction )(?<!owner's )(?<!in the )(?<!in our )manual(?! (?:says|lists|describes|covers|explains))|"
+    r"hand-?(?:run|made|built|copied|crafted)|when (?:i|we|someone|somebody|they|he|she) "
     r"(?:notices?|remembers?|spots?|sees?|gets? round to|has time|have time|finds? time)|"
     r"(?:i|we|someone|somebody|a person|an engineer|the analyst|it|ops) (?:has|have|needs? to|must) (?:to )?"
     r"(?:click|press|run|kick|start|trigger|copy|push)|"
@@ -826,6 +842,11 @@ _NOT_A_DENIAL = re.compile(
     # "We can reproduce a result from a year ago without much pain": ease, not absence.
     r"|\bwithout (?:much |any |too much |a lot of |major |real )?(?:pain|trouble|effort|hassle|fuss|drama|difficulty|"
     r"problems?|issues?|headaches?|fights?)\b"
+    # "We retire alerts nobody acts on", "prune the dashboards no one opens": the noise a review
+    # clears out, not a gap ("we have alerts but nobody acts on them" keeps its denial).
+    r"|\b(?:retir\w*|remov\w*|prun\w*|drop\w*|delet\w*|cull\w*|mut(?:e|es|ed|ing)|kill\w*|weed\w* out|"
+    r"get(?:ting)? rid of|got rid of|clean\w* (?:up|out)|switch\w* off|turn\w* off|archiv\w*)\s+"
+    r"(?:the |any |old |stale |those |all )?(?:[\w-]+ ){0,2}?(?:that |which )?(?:nobody|no ?one|no-one|none of us)\b"
     # "Shadow mode scores live applications without touching decisions."
     r"|\bwithout (?:touching|affecting|changing|impacting|influencing|disturbing|interrupting) (?!it\b)"
     rf"|{_WITHOUT_PEOPLE}"
@@ -850,13 +871,15 @@ def does_without_people(text: str) -> bool:
 # "I don't know how it is deployed" is ignorance, not evidence that something is missing.
 #: "I honestly don't know", "I genuinely have no idea": the hedges the ignorance patterns allow.
 _FRANKLY = r"(?:honestly |really |genuinely |just )?"
-_IGNORANCE = re.compile(
-    r"^\s*(?:honestly,?\s*|to be honest,?\s*)?"
-    rf"(?:i {_FRANKLY}(?:don'?t|do not) (?:really )?know|"
-    rf"i'?m not sure|i {_FRANKLY}have no idea|"
-    r"no idea|(?:i )?couldn'?t (?:tell|say)|(?:i )?can'?t (?:tell|say))\b",
-    re.IGNORECASE,
+#: "To be honest, ..." before the speaker says they do not know.
+_OPENING_HEDGE = r"(?:honestly,?\s*|to be honest,?\s*)?"
+#: The ways a speaker says they do not know, shared by the three places such a clause can stand.
+_NOT_KNOWING = (
+    rf"i {_FRANKLY}(?:don'?t|do not) (?:really )?know(?: yet)?|"
+    rf"i'?m not sure|i {_FRANKLY}(?:have|'ve got) no idea|no idea|"
+    rf"(?:i )?{_FRANKLY}(?:couldn'?t|can'?t|cannot) (?:tell you|tell|say)"
 )
+_IGNORANCE = re.compile(rf"^\s*{_OPENING_HEDGE}(?:{_NOT_KNOWING})\b", re.IGNORECASE)
 
 
 # "Once it's deployed I don't see what happens to it": the speaker cannot see that part of the work.
@@ -865,6 +888,8 @@ _OUT_OF_SIGHT = re.compile(
     r"(?:what|how|whether|if) (?:happens|goes on|it'?s|they'?re|anyone|anybody|someone)\b"
     # "I don't see any of that": it happens out of the speaker's sight.
     r"|\bi (?:don'?t|do not|never) (?:really |actually )?(?:see|get to see) (?:any|much|most) of (?:that|it|this)\b"
+    # "Building and releasing it is the data team's, and I never see that part".
+    r"|\bi (?:don'?t|do not|never) (?:really |actually |ever )?(?:see|get to see) (?:that|this) (?:part|side|bit|end)\b"
     # "I do not see their code or how they release things": another team's work, out of sight.
     r"|\bi (?:don'?t|do not|never|can'?t|cannot) (?:really |actually |ever )?(?:see|get to see|get a look at) "
     r"(?:their|the other team'?s|the [\w-]+ team'?s) "
@@ -1020,6 +1045,25 @@ def is_verdict(text: str) -> bool:
     return _VERDICT.search(text) is not None
 
 
+# "Model files are named by date in a folder, and that's our tracking": the clause only names what
+# the clause before it described, so the evidence is that clause's (alone, "that's our tracking"
+# read as experiment tracking in place).
+_NAMES_WHAT_CAME_BEFORE = re.compile(
+    r"^\W*(?:(?:and|so|but)\s+)?(?:that'?s|that is|this is)\s+"
+    r"(?:(?:basically|really|pretty much|kind of|sort of|more or less|essentially|just|about|all)\s+)*"
+    # A name, not a clause of its own: "that is the only time we meet" restricts the meeting.
+    r"(?:our|the|my|their)\s+(?!(?:[\w-]+\s+){0,3}?(?:only|we|i|they|you|he|she|it|us|them)\b)"
+    r"(?:[\w-]+\s+){0,3}?(?:[\w-]+)"
+    r"(?:,?\s+(?:basically|really|i guess|i suppose|i think|for you|right there|in a nutshell))?[\W\s]*$",
+    re.IGNORECASE,
+)
+
+
+def names_what_came_before(text: str) -> bool:
+    """True for a clause that only names the clause before it ("and that's our tracking")."""
+    return _NAMES_WHAT_CAME_BEFORE.search(text) is not None
+
+
 def is_about_another_team(text: str) -> bool:
     """True when ``text`` has another part of the organisation as its subject ("the news division's team ...")."""
     return _OTHER_TEAM_SUBJECT.search(text) is not None
@@ -1028,18 +1072,14 @@ def is_about_another_team(text: str) -> bool:
 # "Whether it's all automated or somebody presses buttons, I have no idea": the topic first, then
 # that the speaker does not know it.
 _IGNORANCE_AFTER = re.compile(
-    r"[,;]\s*(?:honestly,?\s*|to be honest,?\s*)?(?:i (?:honestly |really |genuinely )?(?:don'?t|do not) know(?: yet)?|"
-    rf"i'?m not sure|i {_FRANKLY}(?:have|'ve got) no idea|no idea|"
-    r"i (?:honestly |really )?(?:couldn'?t|can'?t|cannot) "
-    r"(?:tell you|tell|say))(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
+    rf"[,;]\s*{_OPENING_HEDGE}(?:{_NOT_KNOWING})(?:,? (?:honestly|to be honest|really))?\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 
 
 # "How the models are built, tested or released I genuinely don't know yet": the same, without the comma.
 _TOPIC_THEN_IGNORANCE = re.compile(
-    rf"^\s*(?:how|what|whether|who|where|when|which)\b[^.;!?]*\bi {_FRANKLY}"
-    r"(?:don'?t|do not) know(?: yet)?\s*[.!]?\s*$",
+    rf"^\s*(?:how|what|whether|who|where|when|which)\b[^.;!?]*\b(?:{_NOT_KNOWING})\s*[.!]?\s*$",
     re.IGNORECASE,
 )
 
@@ -1058,6 +1098,10 @@ _DEFERS_TO_OTHERS = re.compile(
     r"(?:\bnot|n't) (?:really |exactly )?(?:my|our) (?:area|department|job|field|remit|side|patch|domain|world|thing|"
     r"responsibility|speciality|specialty|expertise|business|bag|wheelhouse|territory|corner)\b"
     r"|\bnot mine\b|\boutside (?:of )?(?:my|our) (?:area|remit|knowledge|expertise|world|bubble)\b"
+    # "Building and releasing it is entirely on the data team's side".
+    r"|\b(?:is|are|'s|'re) (?:entirely |all |completely |wholly |squarely |purely )?(?:on |down to )?the "
+    r"(?:[\w-]+ ){1,2}(?:team|people|department|group|squad)'?s? (?:side|area|remit|patch|domain|"
+    r"department|thing|business)\b"
     r"|\b(?:that'?s|that is|it'?s|it is|that would be|that'?d be|belongs to|sits with|lives with) "
     r"(?:all |really |more )?(?:(?:another|a different|the other|a separate|some other) "
     r"(?:team|department|group|squad|company|vendor|supplier|side|unit|area|crew|part of)\b"
@@ -1177,12 +1221,13 @@ def deferred_ends(answer: str) -> list[tuple[int, int]]:
     return [(start, matches[-1].end()) for start, matches in _deferrals(answer)]
 
 
-def deferred_topic(answer: str) -> str:
+def deferred_topic(answer: str, min_words: int = 1) -> str:
     """What the deferrals in ``answer`` are about: the words before each deferral in its sentence
     ("What happens once they're live, whether anyone watches them, I can't speak to"). The deferral
-    itself is left out: "the platform people's world" names who, not what."""
+    itself is left out: "the platform people's world" names who, not what. So are pieces of fewer
+    than ``min_words`` words: "Since the reorg that's the operations team's patch" names no topic."""
     pieces = [answer[start : matches[0].start()].strip() for start, matches in _deferrals(answer)]
-    return " ".join(piece for piece in pieces if piece)
+    return " ".join(piece for piece in pieces if len(piece.split()) >= min_words)
 
 
 # "I'm the monitoring engineer for the route models" says who is speaking, not how models are

@@ -47,6 +47,7 @@ from assistant.clauses import (
     main_question,
     manual_marker,
     names_automation,
+    names_what_came_before,
     names_who_built_it,
     opens_the_interview,
     quoted_instructions,
@@ -308,7 +309,7 @@ class Extractor:
             # built, tested and released?" is as close to the hand-over question as to testing.)
             practices = self._question_practices(turn, self.params.bare_question_threshold, clear=True)
             asked = None if asks_about_the_speaker(turn.question) else self._single_dimension(practices)
-            ranked = self._topic_dimensions(deferred_topic(answer))
+            ranked = self._topic_dimensions(deferred_topic(answer, _TOPIC_WORDS))
             if ranked is None:
                 reading.sent_elsewhere = asked
             elif ranked[0][0] - ranked[1][0] >= self.params.deferred_topic_margin:
@@ -372,6 +373,7 @@ class Extractor:
                     or is_about_another_team(clause.text)
                     or purpose
                     or names_who_built_it(clause.text)
+                    or names_what_came_before(clause.text)
                 ):
                     evidence_clauses.append(clause)
                 continue

@@ -316,7 +316,11 @@ class Interview:
                 Intent.NOT_APPLICABLE: "ack_not_applicable",
                 Intent.CONFIRM: "ack_none",
             }[intent]
-            self._record(text, current, read=intent is Intent.CONFIRM)
+            # "I don't know how it's released; we meet IT every Tuesday though" says more than that
+            # it doesn't know: what follows is read as any answer is (the ignorance itself is no evidence).
+            reading = self._record(text, current, read=intent in (Intent.CONFIRM, Intent.DONT_KNOW))
+            if intent is Intent.DONT_KNOW and reading is not None and reading.usable:
+                return self._next(self._acknowledge(reading))
             return self._next(self.prompts.render(ack_key))
         normalised = " ".join(text.lower().split())
         if normalised == self._last_answer_text:

@@ -1039,3 +1039,96 @@ def test_retraining_when_the_model_misses_something_is_reactive_retraining(engin
         "How is the model maintained?",
     )
     assert found.get("monitoring.reactive-retraining") is Status.PRESENT
+
+
+def test_retiring_alerts_nobody_acts_on_is_monitoring_improvement(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "Every quarter we review the monitoring itself and retire alerts nobody acts on.",
+        "Which tools, dashboards or logs do you use to watch the running model services?",
+    )
+    assert found == {"monitoring.monitoring-improvement": Status.PRESENT}
+
+
+def test_a_responsibilities_page_is_written_roles(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(
+        engine,
+        "There's a responsibilities page in Confluence that says the data team builds and releases it, we run the "
+        "servers, and scheduling owns how it's used.",
+        "How do IT and the data team work together on it?",
+    )
+    assert found == {"collaboration.defined-roles": Status.PRESENT}
+
+
+def test_naming_what_came_before_adds_no_reading(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "Model files are named by date in a folder on the server, and that's our tracking.")
+    assert "development.experiment-tracking" not in found
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "practice", "status"),
+    [
+        (
+            "How do you know whether the prices it suggests are right?",
+            "Every month I pull the sold prices out of Shopify into a spreadsheet and put them next to what the "
+            "model said.",
+            "monitoring.manual-accuracy-review",
+            Status.PRESENT,
+        ),
+        (
+            "How do you know whether the prices it suggests are right?",
+            "If it's gone badly off, like when the old Mainline stuff fell through the floor, I ring Tom and he "
+            "retrains it.",
+            "monitoring.reactive-retraining",
+            Status.PRESENT,
+        ),
+        (
+            "What do you look at once it's live?",
+            "It's been fourteen months since it was last retrained.",
+            "monitoring.stale-models",
+            Status.PRESENT,
+        ),
+        (
+            "How do you work together?",
+            "We review it with analytics every two weeks.",
+            "collaboration.regular-meetings",
+            Status.PRESENT,
+        ),
+        (
+            "Who else gets involved?",
+            "And nobody has the job of looking after it, it's just me because I wrote it.",
+            "collaboration.no-roles",
+            Status.PRESENT,
+        ),
+        (
+            "Who else gets involved?",
+            "We don't sit down together, there's no ticket thing, I just ring him if I'm stuck.",
+            "collaboration.regular-meetings",
+            Status.ABSENT,
+        ),
+        (
+            "How does anyone judge whether the pricing is working?",
+            "Finance does a monthly review in Excel, revenue per wash against the suggested prices.",
+            "monitoring.manual-accuracy-review",
+            Status.PRESENT,
+        ),
+    ],
+)
+def test_everyday_descriptions_of_practice(engine, question, answer, practice, status) -> None:  # type: ignore[no-untyped-def]
+    assert read(engine, answer, question).get(practice) is status
+
+
+def test_a_maintenance_manual_is_no_work_by_hand(engine) -> None:  # type: ignore[no-untyped-def]
+    # Read as "manual" work, the handbook made the feedback loop a manual one (absent).
+    found = read(
+        engine,
+        "It's written into our maintenance manual: analytics builds the model, IT runs it on our servers, I'm the "
+        "business owner.",
+        "Who's involved in looking after it, and how do you work together?",
+    )
+    assert Status.ABSENT not in found.values()
+
+
+def test_a_pair_of_engineers_is_no_training_programme(engine) -> None:  # type: ignore[no-untyped-def]
+    found = read(engine, "My two data people train and evaluate, the platform pair deploy and keep the service alive")
+    assert "collaboration.training" not in found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.findings import Status
 from assistant.interview import Intent, Interview, classify
 
 
@@ -179,3 +180,19 @@ def test_an_area_sent_elsewhere_gets_no_probe_and_no_more_questions(engine) -> N
         reply = interview.reply("I don't know")
     assert asked and sent_elsewhere not in asked
     assert interview.assessment().levels[sent_elsewhere] is None
+
+
+def test_an_answer_that_opens_with_i_dont_know_is_still_read(engine) -> None:  # type: ignore[no-untyped-def]
+    interview = Interview(engine)
+    interview.opening()
+    reply = interview.reply(
+        "I don't know how the models are built or released, that's the data science team's side. "
+        "Model incidents go through the same ServiceNow process as any other outage."
+    )
+    assert reply.kind == "question"
+    assert reply.acknowledgement != interview.prompts.render("ack_dont_know")
+    findings = {f.practice: f.status for f in interview.assessment().findings}
+    assert findings.get("collaboration.ml-incidents") is Status.PRESENT
+    # A plain "I don't know" still reads as nothing at all.
+    interview.reply("I don't know")
+    assert len([f for f in interview.assessment().findings if f.status is not Status.UNKNOWN]) == 1

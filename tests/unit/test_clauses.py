@@ -29,6 +29,7 @@ from assistant.clauses import (
     main_question,
     manual_marker,
     names_automation,
+    names_what_came_before,
     names_who_built_it,
     opens_the_interview,
     quoted_instructions,
@@ -1211,4 +1212,103 @@ def test_not_on_a_schedule_is_a_contrast_of_its_own() -> None:
     assert clause_texts("Retraining happens when the agronomists complain, not on any schedule.") == [
         "Retraining happens when the agronomists complain",
         "not on any schedule.",
+    ]
+
+
+def test_not_knowing_reads_the_same_wherever_it_stands() -> None:
+    # One set of phrasings at the start, after the topic and after a comma.
+    for text in [
+        "I honestly couldn't tell you what they do with it day to day",
+        "I really couldn't say.",
+        "Genuinely couldn't tell you.",
+        "How the data team actually builds the models I couldn't tell you",
+        "Whether anyone keeps an eye on the model after that, I genuinely couldn't tell you",
+        "not being cagey, i just dont know",
+    ]:
+        assert is_ignorance(text), text
+    assert not is_ignorance("We can't say exactly when it will be retrained")
+    assert not is_ignorance("Nobody could tell which version was live")
+
+
+def test_alerts_nobody_acts_on_are_what_a_review_retires() -> None:
+    assert read_mood("Every quarter we review the monitoring itself and retire alerts nobody acts on.").mood is (
+        Mood.AFFIRMED
+    )
+    assert read_mood("We cleaned out the dashboards no one opened").mood is Mood.AFFIRMED
+    assert read_mood("Nobody acts on the alerts").mood is Mood.NEGATED
+
+
+def test_a_new_subject_with_a_contracted_verb_starts_a_clause() -> None:
+    assert clause_texts("The code is in GitLab and I've got maybe a dozen pytest tests for the features.") == [
+        "The code is in GitLab",
+        "and I've got maybe a dozen pytest tests for the features.",
+    ]
+
+
+def test_a_clause_that_only_names_the_one_before() -> None:
+    assert names_what_came_before("and that's our tracking.")
+    assert names_what_came_before("That is basically the whole release process.")
+    assert not names_what_came_before("That's our CI pipeline running the tests on every merge request.")
+    assert not names_what_came_before("Model files are named by date in a folder on the server")
+    assert not names_what_came_before("and that is the only time we meet.")
+    assert not names_what_came_before("That's the release process we follow for every model")
+
+
+def test_another_teams_side_is_a_deferral_and_that_part_is_out_of_sight() -> None:
+    answer = "Building and releasing it is entirely on the data team's side, and I never see that part."
+    assert deferred_ends(answer) == [(0, answer.index(","))]
+    assert is_ignorance("and I never see that part.")
+    assert defers_to_others("Building it is entirely on the data team's side")
+    assert not defers_to_others("The data team releases it with a script")
+
+
+def test_a_handbook_called_a_manual_is_not_work_by_hand() -> None:
+    assert manual_marker("It's written into our maintenance manual") is None
+    assert manual_marker("The manual step is the promotion") is not None
+    assert manual_marker("Deployment is manual") is not None
+
+
+def test_wanting_to_put_it_in_git_is_a_wish() -> None:
+    assert read_mood("Tom keeps saying he wants to put it in Git and do it properly.").mood is Mood.PLANNED
+
+
+def test_prices_falling_through_the_floor_deny_nothing() -> None:
+    text = "when the old Mainline stuff fell through the floor, I ring Tom and he retrains it"
+    assert read_mood(text).mood is Mood.AFFIRMED
+    assert read_mood("The weekly meeting fell through after the reorganisation").mood is Mood.NEGATED
+
+
+def test_a_denial_of_it_stays_with_what_it_denies() -> None:
+    assert clause_texts("Retraining isn't automated either, there's no schedule for it.") == [
+        "Retraining isn't automated either, there's no schedule for it."
+    ]
+    assert clause_texts("We only meet them in release week, there's no standing meeting.") == [
+        "We only meet them in release week",
+        "there's no standing meeting.",
+    ]
+
+
+def test_where_the_roles_are_written_introduces_them() -> None:
+    answer = "It's written into our maintenance manual: analytics builds the model, IT runs it on our servers."
+    assert clause_texts(answer) == [answer]
+
+
+def test_missing_with_an_object_is_what_the_model_misses() -> None:
+    text = "We retrain when the site supervisors complain that it's missing obvious defects."
+    assert read_mood(text).mood is Mood.AFFIRMED
+    for denial in [
+        "Drift monitoring is missing entirely",
+        "Documentation is missing for most models",
+        "What's missing is drift monitoring",
+        "Tests are missing, honestly",
+    ]:
+        assert read_mood(denial).mood is Mood.NEGATED, denial
+
+
+def test_tracking_its_actions_stays_with_what_it_tracks() -> None:
+    joined = "We hold a joint retrospective, and we track whether its actions get done."
+    assert clause_texts(joined) == [joined]
+    assert clause_texts("We have Grafana dashboards, and we track whether it drifts.") == [
+        "We have Grafana dashboards",
+        "and we track whether it drifts.",
     ]
