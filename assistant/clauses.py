@@ -558,7 +558,7 @@ _NEGATED = re.compile(
         r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing"
         # Only as a predicate: "it's missing obvious defects" has an object, the model misses them.
         r"(?=\s*(?:$|[,.;:!?)\]-]|(?:from|in|for|on|at|entirely|completely|altogether|too|as well|and|but|so|though|"
-        r"here|there|now|today|yet|still|is|are|was|were|as such|really|honestly|though)\b))",
+        r"here|there|now|today|yet|still|is|are|was|were|as such|really|honestly)\b))",
         r"missing (?:from|in|entirely|completely)",
         # "The two findings were the missing fairness monitoring" (not "alerts on missing values").
         r"(?:the|a|one|our|their) missing (?:[\w-]+ ){0,2}(?:monitoring|tests?|testing|alerts?|alerting|dashboards?|"
