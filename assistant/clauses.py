@@ -111,6 +111,9 @@ _BOUNDARY = re.compile(
     r"(?!so (?:that )?(?:we|you|they|i|anyone|everyone|people)(?: can| could| are able|'re able)\b))"
     # "... on my laptop and there's no version control": a negated subject after "and" starts a clause.
     r"|(?:\s+(?=and (?:there (?:is|are|was|were)n't|there's no|there (?:is|are) no|nobody|no one|nothing|none|no)\b))"
+    # "Azure DevOps builds and tests each model and, once the lead signs off, deploys it": a second
+    # step set off by its condition is a practice of its own (joined, the clause read as CI only).
+    r"|(?:\s+(?=and, (?:once|when|after|as soon as|whenever|if)\b))"
     # "The code is in GitLab and we have a few unit tests": a new subject after "and" starts a clause
     # of its own (joined, "a few" made the version control partial too).
     r"|(?:(?<!,)\s+(?=and (?:we|they|i)(?:'ve| have)?(?: also| now| still)? (?:have|got|run|use|keep|do|write|"
@@ -429,6 +432,8 @@ _PLANNED = re.compile(
         r"maybe (?:something|that|this|we'll|we will|it will|one day|next|soon|later|in)",
         r"(?:\A|(?<=and )|(?<=or ))maybe",  # "... next year, and maybe Azure Pipelines for CI"
         r"(?:keep|kept) (?:saying|talking)",
+        # "We're talking about putting a data scientist on the rota" (not "talking about the model").
+        r"(?:are|is|'re|am|'m|(?:have|has|'ve|had) been) (?:still |now |currently )?talking about (?:[\w-]+ing)\b",
         r"(?:there is|there's|there has been|there was) (?:some |a lot of |lots of |much |a bit of )?talk (?:of|about)",
         r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
         r"in the new year",
@@ -448,7 +453,9 @@ _PLANNED = re.compile(
         r"(?-i:[A-Z])[\w-]*",
         r"next (?:year|quarter|month|sprint|release|phase|fiscal year)",
         # "One day we'd like ..." is a wish; "roll back within one day" is a deadline.
-        r"(?<!within )(?<!in )(?<!per )(?<!than )(?<!every )(?<!each )(?<!least )(?<!a )(?<!first )one day",
+        r"(?<!within )(?<!in )(?<!per )(?<!than )(?<!every )(?<!each )(?<!least )(?<!a )(?<!first )one day"
+        # "One day before the release we do a short call" is a date, not a wish.
+        r"(?! (?:before|after|ahead|earlier|later|prior|in advance|beforehand|or two)\b)",
         r"some ?day",
         r"eventually",
         r"in the (?:future|coming months|long run)",
@@ -505,7 +512,8 @@ _PARTIAL = re.compile(
         r"only (?:one|a|some|for|in|on|if|the|our|two|three|part)",
         r"only (?:have|has|had|got)",  # "we only have drift detection on our biggest model"
         # ("... and software devs are one squad that owns the model" is unity, not a part.)
-        r"(?<!\bare )(?<!\bis )(?<!\bas )(?<!\binto )one (?:project|model|squad|pilot)(?: out of| of)?",
+        r"(?<!\bare )(?<!\bis )(?<!\bas )(?<!\binto )"
+        r"(?:one (?:project|model|pilot)|(?<!\bin )one squad)(?: out of| of)?",
         # "a drift check on one of our seven models", "canaries for two of our nine models", but
         # "one of the data scientists retrains it" names a person.
         # Nor does "when one of those alerts fires": any of them, each time.
@@ -555,6 +563,8 @@ _NEGATED = re.compile(
         # "missing" denies as a predicate ("tests are missing"), not as an adjective ("alerts on
         # missing values", "add the missing ones").
         # ("when the agronomists tell us it's missing a pest": the model fails to catch something)
+        # ("adding checks we found we were missing": the speaker lacked them, in a relative clause)
+        r"(?<!\bwe )(?<!\bi )(?<!\bthey )(?<!\byou )"
         r"(?:is|are|'s|'re|was|were|still|totally|completely|entirely) missing"
         # Only as a predicate: "it's missing obvious defects" has an object, the model misses them.
         r"(?=\s*(?:$|[,.;:!?)\]-]|(?:from|in|for|on|at|entirely|completely|altogether|too|as well|and|but|so|though|"
@@ -672,7 +682,7 @@ _MANUAL = re.compile(
     # One word may name the kind: "the model owner retrains it", "a data scientist reruns it".
     rf"(?:i|someone|somebody|(?:a|an|the|one of (?:the|our)|our) (?:[\w-]+ )?{_PEOPLE})(?: \w+){{0,2}}? "
     r"(?:retrains?|rebuilds?|redeploys?|re-?runs?|runs?|copies|copy|uploads?|pushes|push|deploys?|kicks? off|"
-    r"decides?|moves?|"
+    r"decides?|moves?|pastes?|edits?|swaps?|"
     # "someone clicks approve, Argo CD rolls it out" is an approval gate on automated delivery.
     r"starts?|triggers?|launch(?:es)?|(?:press(?:es)?|clicks?)(?! (?:on )?(?:the |an? )?approv)|rolls? back|"
     r"reverts?|switch(?:es)? back)\b"
@@ -1014,7 +1024,14 @@ def describes_model_purpose(text: str) -> bool:
 # model, said in passing, is no account of roles or hand-overs (it read as written roles).
 _BUILT_BY = re.compile(
     r"\b(?:was|were|got|has been|have been) (?:originally |first |initially |all )?"
-    r"(?:built|developed|written|made|created|designed|put together) (?:in[- ]house )?by\b",
+    r"(?:built|developed|written|made|created|designed|put together) (?:in[- ]house )?by\b"
+    # "and Jo's the one who built the model"; "the model that Jo in digital services built".
+    r"|\b(?:is|'s|was) the (?:one|person|guy|woman|man|people|team) (?:who|that) (?:originally |first )?"
+    r"(?:built|wrote|made|developed|created)\b"
+    r"|\bmodel (?:that|which) (?:someone|[\w-]+(?: [\w-]+){0,4}?) (?:originally |first )?"
+    r"(?:built|wrote|made|developed)\b"
+    # "I didn't build it; a data consultancy did": the builder named after a denial, elliptically.
+    r"|^\W*(?:and |but |so )?(?:a|an|the|our|some|one of (?:our|the)) (?:[\w'&-]+ ){0,3}[\w'&-]+ did\W*$",
     re.IGNORECASE,
 )
 
@@ -1136,7 +1153,14 @@ _DEFERS_TO_OTHERS = re.compile(
     r"|\babove my pay ?grade\b|\bsomeone else'?s (?:area|job|problem|department|remit|thing)\b"
     # "That is really a question for our head of data; I'd rather not speak for that."
     r"|\b(?:really |more )?a question for (?:our|my|the|someone|somebody)\b"
+    # "Honestly that's one for our director of operations."
+    r"|\b(?:that'?s|that is|it'?s|it is) (?:really |probably |more |definitely )?one for "
+    r"(?:our|my|someone|somebody|the (?!future|next|roadmap|backlog|list|long|to-?do)\w)"
     r"|\bi'?d rather (?:not (?:speak|say|comment|answer)|(?:she|he|they|someone else|somebody else) answered)\b"
+    # "That side really is Marcus's world, I couldn't tell you": an area named as a colleague's.
+    r"|\b(?:that|this) (?:side|part|bit|area|stuff)(?: of (?:it|things))?(?: really)? (?:is|'s) "
+    r"(?:all |really |entirely |more |very much )?(?:someone(?: else)?|[\w-]+(?: [\w-]+)?)(?:'s|s') "
+    r"(?:world|area|domain|department|thing|remit|patch|territory|job|baby)\b"
     # "That side is handled by our customer success lead": the speaker names who, not how.
     r"|\b(?:that|this) (?:side|part|bit)(?: of (?:it|things))? (?:is|'s) (?:all |really )?(?:handled|done|run|covered|"
     r"looked after|owned|managed|dealt with) by (?:our|the|my|a|an) (?:[\w-]+ ){0,3}?[\w-]+\s*(?:[.!;]|$)",

@@ -2,7 +2,7 @@
 
     python -m evals.assessments [dev|holdout|holdout2|...|all] [--verbose] [--no-engagements]
 
-Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout42`` (each written blind, from
+Sets, oldest first: ``dev`` (tuned on), ``holdout`` .. ``holdout46`` (each written blind, from
 RUBRIC.md and CASE-FORMAT.md alone, by someone who had not seen the code or the other sets; each
 was measured blind first and all but four were then used for error analysis, so their figures
 flatter). ``holdout30``, ``holdout36``, ``holdout39`` and ``holdout40`` have never been read case by case: their

@@ -112,6 +112,12 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("If a guardrail metric dips it rolls back automatically, nobody has to approve it", Mood.AFFIRMED),
         ("We have a documented strategy to roll back within one day", Mood.AFFIRMED),  # a deadline
         ("One day we would like a model registry", Mood.PLANNED),
+        ("One day before the release we do a short call with IT", Mood.AFFIRMED),  # a date
+        ("We're talking about putting a data scientist on the on-call rota", Mood.PLANNED),
+        ("We are talking about the model every week", Mood.AFFIRMED),
+        # A relative clause: the checks the speaker lacked are being added.
+        ("Every quarter we review the monitoring and add the checks we found we were missing", Mood.AFFIRMED),
+        ("The tests we wrote last year are missing", Mood.NEGATED),
         ("There is talk of moving everything to Azure ML", Mood.PLANNED),
         ("The weekly sync got cancelled in January", Mood.NEGATED),  # practice that stopped
         ("Accuracy dropped last month", Mood.AFFIRMED),
@@ -220,6 +226,7 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         ("The operator retrains it each month", True),
         ("When a drift alert fires, the engineer on duty decides whether to retrain", True),
         ("An admin reruns the scoring job when it fails", True),
+        ("IT approves the change and someone pastes the new image tag into the production config", True),
         ("If drift crosses the threshold, the on-call decides whether to roll back or retrain", True),
         ("Promotion to production is a button someone presses once we're comfortable", True),
         # Clicking approve is a gate on automated delivery, not the delivery done by hand.
@@ -287,6 +294,16 @@ def test_yet_starts_a_clause_only_after_a_comma() -> None:
     assert clause_texts("We have dashboards, yet nobody looks at them.") == [
         "We have dashboards",
         "yet nobody looks at them.",
+    ]
+
+
+def test_a_second_step_set_off_by_its_condition_is_a_clause_of_its_own() -> None:
+    assert clause_texts("Azure DevOps tests each model and, once the lead signs off, deploys it automatically.") == [
+        "Azure DevOps tests each model",
+        "and, once the lead signs off, deploys it automatically.",
+    ]
+    assert clause_texts("It deploys once the lead signs off and when the tests pass.") == [
+        "It deploys once the lead signs off and when the tests pass."
     ]
 
 
@@ -449,6 +466,8 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         ("That is the platform people's world, you would have to ask them.", True),
         ("What happens with the model after go-live isn't my area, so I can't speak to that.", True),
         ("How the teams work together is really a question for our head of data; I'd rather not speak for that.", True),
+        ("Oh gosh. Honestly that's one for our director of operations.", True),
+        ("That's one for the future, we have no drift checks", False),  # a plan, not a person
         ("I'm not sure.", False),  # unsure of one detail, not a whole area
         ("We have a separate team for ops that is on call", False),
         ("It is the data team that deploys it", False),  # a claim about who does the work
@@ -460,6 +479,8 @@ def test_a_rota_of_their_own_restricts_in_words() -> None:
         # A model listed with its owners is no area sent elsewhere.
         ("There's a depot forecast, and a telematics-based maintenance model that another squad owns.", False),
         ("That side is handled by our customer success lead.", True),
+        ("That side really is Marcus's world, I couldn't tell you.", True),
+        ("That side really is someone's world, I couldn't tell you.", True),  # a name read as "someone"
         ("That part is handled by the platform team using Argo CD, and it works well.", False),  # says how
     ],
 )
@@ -952,6 +973,11 @@ def test_a_question_about_the_speaker() -> None:
         ("The model was built by a freelance data scientist in a Colab notebook.", False),  # notebooks: level 1
         ("It was built by a contractor and nobody has touched it since", False),
         ("The data scientists build it and IT deploys it", False),  # who does what, now
+        ("a data consultancy did", True),  # "I didn't build it; a data consultancy did"
+        ("and Jo's the one who built the model.", True),
+        ("and the holds demand model that Jo in digital services built on a data course.", True),
+        ("the model that Jo built has no tests", False),
+        ("We did.", False),  # a bare reply, read against its question
     ],
 )
 def test_who_built_a_model_is_no_practice(text: str, authorship: bool) -> None:
@@ -1088,6 +1114,7 @@ def test_auto_before_the_work_it_automates_is_automatic() -> None:
         # Unity, not a part of the organisation.
         ("data sci, ops engineers + software devs are one squad that owns the model in prod", Mood.AFFIRMED),
         ("We have canaries on one squad only", Mood.PARTIAL),
+        ("The two data scientists and the platform engineers sit in one squad", Mood.AFFIRMED),
         ("shadow traffic for a few hrs -> canary 10% -> auto promote", Mood.AFFIRMED),  # a duration
         # What the way of working makes unnecessary.
         ("its not a handover thing here", Mood.AFFIRMED),

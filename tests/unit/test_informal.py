@@ -23,6 +23,12 @@ from assistant.informal import normalise
             "a cross-team retro every quarter, retros since 2023",
             "a cross-team retrospective every quarter, retrospectives since 2023",
         ),
+        ("we talk thru jira tho", "we talk through jira though"),
+        # Spoken fillers go; "like" only between commas.
+        ("they're, like, one team, um, for this", "they're one team, for this"),
+        ("So, erm, it is handled like any other incident", "So, it is handled like any other incident"),
+        # Lower-case "it" before people or their work is the IT department.
+        ("our it guy never looked at it", "our IT guy never looked at it"),
     ],
 )
 def test_informal_spellings_are_written_out(typed: str, spelled: str) -> None:
@@ -37,6 +43,8 @@ def test_informal_spellings_are_written_out(typed: str, spelled: str) -> None:
         "We won't, we can't and we don't.",  # apostrophes already there
         "The prodigal model; the idkfa flag; dontcare",  # only whole words
         "w/o/x is a path",  # a slash inside a path is not an abbreviation
+        "It is handled like any other incident, and we ship it to the team",  # "like" compares
+        "Give it time; the IT team will ask for it",
     ],
 )
 def test_ordinary_text_is_left_alone(text: str) -> None:
@@ -50,6 +58,8 @@ def test_a_quote_of_the_written_out_text_is_the_stakeholders_own_words() -> None
     assert informal.quote("we don't have ci at the moment") == "we dont have ci atm"
     assert informal.quote("models go to production by hand") == "models go to prod by hand"
     assert informal.quote("not in the text") is None
+    # A filler dropped inside a quote is still quoted: the quote is the stakeholder's span.
+    assert normalise("So, um, our model is in Git").quote("So, our model is in Git") == "So, um, our model is in Git"
     # A span that starts or ends inside a written-out word quotes the whole word typed.
     assert informal.original(informal.text.index("'t have"), informal.text.index(" have")) == "dont"
 
@@ -59,3 +69,35 @@ def test_moods_read_from_chat_typing() -> None:
     assert read_mood(normalise("we havent got canary deploys yet").text).mood is Mood.NEGATED
     assert read_mood(normalise("gonna set up mlflow next sprint").text).mood is Mood.PLANNED
     assert is_ignorance(normalise("idk tbh").text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (
+            "When Ellie has an update she fills in the change form",
+            "When someone has an update she fills in the change form",
+        ),
+        ("Ellie retrains it when we notice.", "Someone retrains it when we notice."),
+        ("It's still seen as Ffion's thing", "It's still seen as someone's thing"),
+        ("Then Tomasz Nowak from IT clicks release. Jo checks", "Then someone from IT clicks release. Someone checks"),
+        ("José and Min-jun share the rota", "Someone and someone share the rota"),
+    ],
+)
+def test_a_colleagues_name_is_read_as_someone(typed: str, read: str) -> None:
+    informal = normalise(typed)
+    assert informal.text == read
+    # Quotes still cite the name as typed.
+    assert informal.quote(read) == typed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We use Jenkins and Grafana, and Travis CI for the old repo",  # tools, not people
+        "In May we moved to Azure; Will the board agree?",  # names that are also words are left out
+        "ellie is lower case here",  # only a capitalised name is one
+    ],
+)
+def test_words_that_are_not_colleagues_names_stay(text: str) -> None:
+    assert normalise(text).text == text
