@@ -437,6 +437,10 @@ _PLANNED = re.compile(
         r"(?:there is|there's|there has been|there was) (?:some |a lot of |lots of |much |a bit of )?talk (?:of|about)",
         r"(?:we|i|they) (?:really )?(?:should|ought to) (?:start|have|get|set up|introduce|begin|add|look)",
         r"in the new year",
+        # "Drift monitoring too, if we can find the time" (but "we retrain if we can find the
+        # time" is retraining now and then, not a wish).
+        r"(?<=, )if (?:we|i|they|the team) (?:can|could|ever) (?:find|get|make|free up) (?:the |some )?"
+        r"(?:time|budget|money|people|headcount|resources?)",
         # Liking or asking for a thing is not having it: "a new CEO who likes dashboards".
         r"(?:likes|loves|is keen on|is a (?:big )?fan of|is pushing for|keeps? asking (?:for|about)|has asked for)",
         # Talk is not practice: "we've talked about retrospectives, but never held one".
@@ -693,6 +697,11 @@ _MANUAL = re.compile(
     r"|\b(?:started|triggered|kicked off|launched|initiated|decided|run|rerun|done|pushed|deployed|rolled back|"
     rf"reverted) by (?:someone|somebody|(?:a |an |the |one of (?:the|our) |our |some )?(?:[\w-]+ )?{_PEOPLE})\b"
     r"|(?<!by )(?:myself|ourselves)\b"  # "by themselves" is automation
+    # "Retraining off the back of drift is still somebody's call": a person decides each time.
+    r"|\b(?:someone|somebody|a person|a human|the on-?call(?: person)?|(?:a|the|our) [\w-]+ "
+    r"(?:lead|owner|manager|engineer|scientist)|our|my|their|his|her)'?s? (?:own )?"
+    r"(?:call|decision|judgement|judgment)\b"
+    r"|\ba (?:human|manual|judgement|judgment) (?:call|decision)\b"
     # "... then runs the deploy job themselves": a person doing the job (the jobs "run themselves").
     rf"|\b(?:someone|somebody|(?:an?|the) (?:data )?{_PEOPLE})\b"
     r"[^,.;]{0,40}?\b(?:runs?|starts?|triggers?|kicks? off|does|deploys?|pushes|copies) "

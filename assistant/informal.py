@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import yaml
+
 from assistant.settings import REPOSITORY_ROOT
 
 #: Given names that stakeholders use for colleagues ("Ellie retrains it when we notice").
-FIRST_NAMES_FILE = REPOSITORY_ROOT / "knowledge" / "lexicon" / "first_names.txt"
+# (YAML, like the framework: `maturity ingest knowledge/` indexes the Markdown and text, not this.)
+FIRST_NAMES_FILE = REPOSITORY_ROOT / "knowledge" / "lexicon" / "first_names.yaml"
 
 # Contractions typed without their apostrophe. Only unambiguous ones: "its", "were", "well",
 # "ill", "id", "hes" are ordinary words too.
@@ -108,7 +111,8 @@ _WORDS = {**_CONTRACTIONS, **_ABBREVIATIONS}
 # Spoken fillers carry nothing, yet the embeddings read them: "they're, like, one team" sits
 # further from "one team" than the words without the filler. "Like" is a filler only between
 # commas ("like any other incident" is a comparison).
-_FILLER = r"\b(?:u+m+|u+h+m*|e+r+m+|er|e+h+m+)\b,?\s*|,\s*(?:like|you know),\s*"
+_FILLER_WORD = r"\b(?:u+m+|u+h+m*|e+r+m+|er|e+h+m+)\b"
+_FILLER = rf"^\s*{_FILLER_WORD},?\s*|(?:,\s*|\s+){_FILLER_WORD},?|,\s*(?:like|you know),"
 # Lower-case "it" before a word for people or their work is the IT department: "our it guy".
 _IT_DEPARTMENT = (
     r"(?-i:\bit)(?= (?:guy|guys|bloke|person|people|folks|team|teams|department|dept|dept\.|support|ops|"
@@ -158,8 +162,8 @@ class Normalised:
 def _replacement(word: str) -> str:
     if word in "’‘":
         return "'"
-    if _FILLER_ONLY.fullmatch(word):  # ", like, " keeps the words apart; "um, " goes
-        return " " if word.startswith(",") else ""
+    if _FILLER_ONLY.fullmatch(word):  # "We've, um, talked" is "We've talked"
+        return ""
     if word == "it":
         return "IT"
     lowered = word.lower()
@@ -172,15 +176,27 @@ def _replacement(word: str) -> str:
 def first_names() -> frozenset[str]:
     """The given names in ``FIRST_NAMES_FILE`` (none when the file is missing)."""
     try:
-        lines = FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines()
-    except OSError:
+        data = yaml.safe_load(FIRST_NAMES_FILE.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
         return frozenset()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    names = data.get("first_names") if isinstance(data, dict) else None
+    return frozenset(str(name).strip() for name in names or [] if str(name).strip())
 
 
 # A capitalised word (a given name is one), and a surname that may follow it ("Tomasz Nowak").
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_a-z][^\W\d_]*(?:-[^\W\d_]+)*(?![\w-])")
 _SURNAME = re.compile(r" [A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w-])")
+# Typed all in lower case ("jess kicks it off when she thinks it needs it"), a name of three letters
+# or more is one in lower case too.
+_LOWER_CASE_NAME = re.compile(r"(?<![\w'’-])[a-z]{3,}(?:-[a-z]+)?(?![\w-])")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?]\s+)([^\W\d_])")
+
+
+def _typed_in_lower_case(source: str) -> bool:
+    openings = _SENTENCE_OPENING.findall(source)
+    return bool(openings) and not any(letter.isupper() for letter in openings)
+
+
 # A colleague's name is read as "someone": sentence embeddings weigh a rare name heavily, so
 # "When Ellie has an update she fills in their change form" resembles a change request less than
 # "When someone has an update ..." does (cosine 0.47 -> 0.62 to its nearest cue). "Someone" also
@@ -192,8 +208,10 @@ def _names(source: str) -> list[tuple[int, int, str]]:
     """Spans of colleagues' names in ``source``, each with the words that stand in for it."""
     names = first_names()
     found = []
-    for match in _CAPITALISED.finditer(source):
-        if match.group(0) not in names:
+    lower_case = _typed_in_lower_case(source)
+    candidates = _LOWER_CASE_NAME.finditer(source) if lower_case else iter(())
+    for match in sorted([*_CAPITALISED.finditer(source), *candidates], key=lambda m: m.start()):
+        if match.group(0) not in names and not (match.group(0).islower() and match.group(0).capitalize() in names):
             continue
         surname = _SURNAME.match(source, match.end())
         end = surname.end() if surname and surname.group(0)[1:] not in names else match.end()

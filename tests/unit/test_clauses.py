@@ -113,6 +113,8 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("We have a documented strategy to roll back within one day", Mood.AFFIRMED),  # a deadline
         ("One day we would like a model registry", Mood.PLANNED),
         ("One day before the release we do a short call with IT", Mood.AFFIRMED),  # a date
+        ("Drift monitoring too, if we can find the time.", Mood.PLANNED),
+        ("We retrain it if we can find the time", Mood.AFFIRMED),  # now and then, not a wish
         ("We're talking about putting a data scientist on the on-call rota", Mood.PLANNED),
         ("We are talking about the model every week", Mood.AFFIRMED),
         # A relative clause: the checks the speaker lacked are being added.
@@ -227,6 +229,10 @@ def test_says_missing_in_words(text: str, denies: bool) -> None:
         ("When a drift alert fires, the engineer on duty decides whether to retrain", True),
         ("An admin reruns the scoring job when it fails", True),
         ("IT approves the change and someone pastes the new image tag into the production config", True),
+        ("Retraining off the back of drift is still somebody's call", True),
+        ("Whether to roll back is a human decision each time", True),
+        ("Drift retrains it automatically, no human call needed", False),
+        ("We get a call from IT when it breaks", False),
         ("If drift crosses the threshold, the on-call decides whether to roll back or retrain", True),
         ("Promotion to production is a button someone presses once we're comfortable", True),
         # Clicking approve is a gate on automated delivery, not the delivery done by hand.
