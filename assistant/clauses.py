@@ -534,6 +534,8 @@ _PARTIAL = re.compile(
         r"patchy",
         r"hit and miss",
         r"pilot(?:ing|ed)?",
+        # "There's a prototype drift check in a notebook": tried, not in service.
+        r"prototypes?|prototyp(?:ing|ed)",
         r"half of",
         r"in theory",
         # "There's meant to be a weekly sync, but it lapses for weeks": intended, not reliably done.

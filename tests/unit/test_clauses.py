@@ -108,6 +108,7 @@ def test_empty_and_whitespace_answers_have_no_clauses() -> None:
         ("Every quarter we retire the alert rules that never fire usefully", Mood.AFFIRMED),
         ("It's usually live within a couple of hours", Mood.AFFIRMED),  # a duration
         ("A couple of models have tests", Mood.PARTIAL),
+        ("There's a prototype drift check in a notebook", Mood.PARTIAL),
         ("When drift crosses the limit they start the retraining pipeline, no human needed", Mood.AFFIRMED),
         ("If a guardrail metric dips it rolls back automatically, nobody has to approve it", Mood.AFFIRMED),
         ("We have a documented strategy to roll back within one day", Mood.AFFIRMED),  # a deadline
