@@ -121,13 +121,12 @@ _IT_DEPARTMENT = (
 _INFORMAL = re.compile(
     r"[’‘]"
     + "".join(f"|(?<![\\w/]){re.escape(k)}(?![\\w/])" for k in _SLASHED)
-    + f"|{_FILLER}|{_IT_DEPARTMENT}"
+    + f"|(?P<filler>{_FILLER})|(?P<it>{_IT_DEPARTMENT})"
     + r"|\b(?:"
     + "|".join(sorted(_WORDS, key=len, reverse=True))
     + r")\b(?!['’-])",
     re.IGNORECASE,
 )
-_FILLER_ONLY = re.compile(_FILLER, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -159,12 +158,13 @@ class Normalised:
         return None if at < 0 else self.original(at, at + len(fragment))
 
 
-def _replacement(word: str) -> str:
+def _replacement(match: re.Match[str]) -> str:
+    word = match.group(0)
     if word in "’‘":
         return "'"
-    if _FILLER_ONLY.fullmatch(word):  # "We've, um, talked" is "We've talked"
+    if match.lastgroup == "filler":  # "We've, um, talked" is "We've talked"
         return ""
-    if word == "it":
+    if match.lastgroup == "it":
         return "IT"
     lowered = word.lower()
     spelled = _SLASHED.get(lowered) or _WORDS[lowered]
@@ -211,11 +211,12 @@ def _names(source: str) -> list[tuple[int, int, str]]:
     lower_case = _typed_in_lower_case(source)
     candidates = _LOWER_CASE_NAME.finditer(source) if lower_case else iter(())
     for match in sorted([*_CAPITALISED.finditer(source), *candidates], key=lambda m: m.start()):
-        if match.group(0) not in names and not (match.group(0).islower() and match.group(0).capitalize() in names):
+        word = match.group(0)
+        if (word.capitalize() if word.islower() else word) not in names:
             continue
         surname = _SURNAME.match(source, match.end())
         end = surname.end() if surname and surname.group(0)[1:] not in names else match.end()
-        before = source[: match.start()][-40:].rstrip()
+        before = source[max(0, match.start() - 40) : match.start()].rstrip()
         starts_sentence = not before or before[-1] in ".!?:;\n"
         found.append((match.start(), end, _A_COLLEAGUE.capitalize() if starts_sentence else _A_COLLEAGUE))
     return found
@@ -224,7 +225,7 @@ def _names(source: str) -> list[tuple[int, int, str]]:
 def normalise(source: str) -> Normalised:
     """``source`` with informal spellings written out and colleagues' names read as "someone";
     unchanged text maps to itself."""
-    spans = [(m.start(), m.end(), _replacement(m.group(0))) for m in _INFORMAL.finditer(source)]
+    spans = [(m.start(), m.end(), _replacement(m)) for m in _INFORMAL.finditer(source)]
     spans += [name for name in _names(source) if not any(s < name[1] and name[0] < e for s, e, _ in spans)]
     if not spans:  # nothing informal: the text maps to itself
         return Normalised(source, source, (), ())
